@@ -1,0 +1,654 @@
+#!/usr/bin/env node
+// The project's private mail stack for integration tests and the demo: a Dovecot IMAP server, a
+// Redis and an SMTP capture server (smtp-sink.mjs), all on 127.0.0.1, on free ports picked per
+// run, inside one temp dir. Nothing of the machine's own config (/etc/dovecot, the system Redis
+// on 6379) is used or touched.
+//
+//   node scripts/mailstack.mjs start [--dir D] [--user name:pass]...   # prints stack.json, exits
+//   node scripts/mailstack.mjs status --dir D                          # exit 0 = all running
+//   node scripts/mailstack.mjs stop --dir D
+//
+// Every server is a foreground child in its own process group (Dovecot with -F), so stopping
+// kills the group and leaves no orphans. `<dir>/stack.json` records ports, pids and paths, so any
+// process (e.g. a jest worker) can add users or stop/start a service with the functions below.
+// KEEP_MAILSTACK=1 keeps the temp dir (logs, Maildirs, captures) after stop.
+import { spawn, execFileSync } from 'node:child_process';
+import {
+  appendFileSync, chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync,
+  readFileSync, readdirSync, renameSync, rmSync, writeFileSync,
+} from 'node:fs';
+import net from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const HOST = '127.0.0.1';
+const HERE = dirname(fileURLToPath(import.meta.url));
+const TMP_PREFIX = 'klachtenbus-mailstack-';
+// Dovecot refuses mail uid 0, so as root the Maildirs belong to nobody/nogroup.
+const ROOT_MAIL_ID = 65534;
+
+/** @typedef {'imap' | 'redis' | 'smtp'} ServiceName */
+/** @typedef {'accept' | 'reject-5xx' | 'reject-4xx' | 'drop' | 'drop-after-store'} SmtpMode */
+/**
+ * Contents of `<dir>/stack.json`.
+ * @typedef {{
+ *   version: 1, dir: string, ownsDir: boolean, root: boolean, owner: number | null,
+ *   imap: { host: string, port: number, pid: number | null, config: string, log: string,
+ *           usersFile: string, mailRoot: string, mailUid: number, mailGid: number },
+ *   redis: { host: string, port: number, url: string, pid: number | null, dataDir: string },
+ *   smtp: { host: string, port: number, pid: number | null, controlFile: string },
+ *   captureDir: string,
+ * }} StackState
+ */
+/** @typedef {{ stop(): Promise<void>, start(): Promise<void>, restart(): Promise<void> }} ServiceControl */
+/**
+ * @typedef {{
+ *   dir: string, imap: { host: string, port: number },
+ *   redis: { host: string, port: number, url: string }, smtp: { host: string, port: number },
+ *   captureDir: string,
+ *   addUser(user: string, pass: string): void,
+ *   stopImap(): Promise<void>, startImap(): Promise<void>, restartImap(): Promise<void>,
+ *   stopRedis(): Promise<void>, startRedis(): Promise<void>,
+ *   stop(): Promise<void>,
+ * }} Stack
+ */
+
+// ---------------------------------------------------------------- stack.json and users
+
+/** @param {string} dir @returns {StackState} */
+export function readStackState(dir) {
+  return JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8'));
+}
+
+/** Atomic rewrite, so a reader in another process never sees a half-written file. */
+function writeStackState(/** @type {StackState} */ state) {
+  const file = join(state.dir, 'stack.json');
+  writeFileSync(`${file}.${process.pid}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(`${file}.${process.pid}.tmp`, file);
+}
+
+/**
+ * One Dovecot passwd-file line: `user:{PLAIN}pass:uid:gid:gecos:home:shell:extra`.
+ * @param {string} user @param {string} pass @param {number} uid @param {number} gid @param {string} home
+ */
+export function passwdLine(user, pass, uid, gid, home) {
+  if (!/^[A-Za-z0-9._+@-]+$/.test(user)) throw new Error(`mailstack: bad user name ${JSON.stringify(user)}`);
+  if (!pass || /[:\r\n]/.test(pass)) throw new Error('mailstack: password must be non-empty without ":" or newlines');
+  return `${user}:{PLAIN}${pass}:${uid}:${gid}::${home}::\n`;
+}
+
+/**
+ * Adds an IMAP user from any process. Dovecot re-reads the passwd-file when it changes, so the
+ * user can log in at once. Creating the home dir first makes a duplicate name fail (EEXIST).
+ * @param {string} dir @param {string} user @param {string} pass
+ */
+export function addMailUser(dir, user, pass) {
+  const { imap, root } = readStackState(dir);
+  const home = join(imap.mailRoot, user);
+  const line = passwdLine(user, pass, imap.mailUid, imap.mailGid, home);
+  mkdirSync(home, { mode: 0o700 });
+  if (root) chownSync(home, imap.mailUid, imap.mailGid);
+  appendFileSync(imap.usersFile, line); // one small O_APPEND write: safe across processes
+}
+
+/**
+ * Switches the SMTP sink's fault mode (see smtp-sink.mjs); `times` limits it to the next N messages.
+ * @param {string} dir @param {SmtpMode} mode @param {number} [times]
+ */
+export function setSmtpMode(dir, mode, times) {
+  const file = readStackState(dir).smtp.controlFile;
+  writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(times ? { mode, times } : { mode }));
+  renameSync(`${file}.${process.pid}.tmp`, file);
+}
+
+// ---------------------------------------------------------------- processes
+
+/** Non-zombie pids whose process group is `pgid` (Linux /proc; elsewhere a kill(0) probe). */
+function groupMembers(/** @type {number} */ pgid) {
+  if (!existsSync('/proc/self/stat')) {
+    try {
+      process.kill(-pgid, 0);
+      return [pgid];
+    } catch {
+      return [];
+    }
+  }
+  /** @type {number[]} */
+  const pids = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // fields after "(comm)": state ppid pgrp ...; comm may contain spaces, so cut at the last ')'
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') pids.push(Number(name));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return pids;
+}
+
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
+
+/** @param {number} pgid @param {NodeJS.Signals} sig */
+function killGroup(pgid, sig) {
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGTERM the group, wait until every member is gone, SIGKILL stragglers after 10 s. */
+async function stopGroup(/** @type {number} */ pgid) {
+  killGroup(pgid, 'SIGTERM');
+  for (const [sig, ms] of /** @type {const} */ ([['SIGKILL', 10_000], [null, 5_000]])) {
+    const deadline = Date.now() + ms;
+    while (groupMembers(pgid).length > 0 && Date.now() < deadline) await sleep(25);
+    if (groupMembers(pgid).length === 0) return;
+    if (sig) killGroup(pgid, sig);
+  }
+  throw new Error(`mailstack: process group ${pgid} did not exit`);
+}
+
+/**
+ * Connects and reads the first line(s) the server sends. Resolves true when `ok` accepts them.
+ * @param {number} port @param {(text: string) => boolean} ok @param {string} [send]
+ * @returns {Promise<boolean>}
+ */
+function probe(port, ok, send) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: HOST, port });
+    let text = '';
+    const done = (/** @type {boolean} */ v) => {
+      sock.destroy();
+      resolve(v);
+    };
+    sock.setTimeout(2000, () => done(false));
+    sock.on('error', () => done(false));
+    sock.on('end', () => done(false));
+    sock.on('connect', () => send && sock.write(send));
+    sock.on('data', (d) => {
+      text += d.toString('latin1');
+      if (text.includes('\n')) done(ok(text));
+    });
+  });
+}
+
+/** How to run each service, rebuilt from stack.json so any process can (re)start it. */
+const SERVICES = {
+  imap: (/** @type {StackState} */ s) => ({
+    cmd: findBin('dovecot'),
+    args: ['-F', '-c', s.imap.config],
+    out: join(s.dir, 'dovecot', 'master.out'),
+    logs: [join(s.dir, 'dovecot', 'master.out'), s.imap.log],
+    // Right after start Dovecot greets with "* OK Waiting for authentication process to
+    // respond.." and logins would stall; only the real greeting means ready.
+    ready: () => probe(s.imap.port, (t) => t.startsWith('* OK') && !/Waiting for auth/i.test(t)),
+  }),
+  redis: (/** @type {StackState} */ s) => ({
+    cmd: findBin('redis-server'),
+    // No persistence (a restarted Redis comes back empty, as the tests expect) and noeviction,
+    // which BullMQ requires. protected-mode stays on; we only bind loopback anyway.
+    args: ['--port', String(s.redis.port), '--bind', HOST, '--save', '', '--appendonly', 'no',
+      '--maxmemory-policy', 'noeviction', '--dir', s.redis.dataDir, '--daemonize', 'no',
+      '--logfile', join(s.redis.dataDir, 'redis.log')],
+    out: join(s.redis.dataDir, 'redis.out'),
+    logs: [join(s.redis.dataDir, 'redis.out'), join(s.redis.dataDir, 'redis.log')],
+    ready: () => probe(s.redis.port, (t) => t.startsWith('+PONG'), 'PING\r\n'),
+  }),
+  smtp: (/** @type {StackState} */ s) => ({
+    cmd: process.execPath,
+    args: [join(HERE, 'smtp-sink.mjs'), '--port', String(s.smtp.port),
+      '--capture-dir', s.captureDir, '--control', s.smtp.controlFile],
+    out: join(s.dir, 'smtp', 'smtp-sink.out'),
+    logs: [join(s.dir, 'smtp', 'smtp-sink.out')],
+    ready: () => probe(s.smtp.port, (t) => t.startsWith('220')),
+  }),
+};
+
+/** Last lines of the service's logs, for error messages. */
+function logTail(/** @type {string[]} */ files) {
+  return files
+    .filter((f) => existsSync(f))
+    .map((f) => `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-15).join('\n')}`)
+    .join('\n');
+}
+
+/** @param {string} dir @param {ServiceName} name */
+async function startService(dir, name) {
+  const state = readStackState(dir);
+  const current = state[name].pid;
+  if (current && groupMembers(current).length > 0) return; // already running
+  const svc = SERVICES[name](state);
+  const out = openSync(svc.out, 'a');
+  // detached = own session and process group (pgid = pid), so stop can kill the whole group and
+  // the service outlives the process that started it (a CLI call or a jest worker).
+  const child = spawn(svc.cmd, svc.args, { cwd: dir, detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
+  child.unref();
+  const pid = child.pid;
+  if (!pid) throw new Error(`mailstack: could not spawn ${svc.cmd}`);
+  /** @type {number | null} */
+  let exitCode = null;
+  child.on('exit', (code, sig) => (exitCode = code ?? (sig ? 128 : 1)));
+  state[name].pid = pid;
+  writeStackState({ ...readStackState(dir), [name]: state[name] });
+
+  const deadline = Date.now() + 20_000;
+  while (!(await svc.ready())) {
+    if (exitCode !== null || Date.now() > deadline) {
+      await stopGroup(pid).catch(() => {});
+      const why = exitCode !== null ? `exited with code ${exitCode}` : 'not ready after 20 s';
+      throw new Error(`mailstack: ${name} (${svc.cmd}) ${why}\n${logTail(svc.logs)}`);
+    }
+    await sleep(50);
+  }
+}
+
+/** @param {string} dir @param {ServiceName} name */
+async function stopService(dir, name) {
+  const pid = readStackState(dir)[name].pid;
+  if (pid) await stopGroup(pid);
+  const state = readStackState(dir);
+  writeStackState({ ...state, [name]: { ...state[name], pid: null } });
+}
+
+// Every server should stay the child of one long-lived process that reaps it: a server whose
+// parent has exited is re-parented to init, and some container inits (this sandbox's included)
+// never reap, leaving <defunct> entries. So the process that started the stack (its "owner": the
+// jest globalSetup process, or the CLI's `serve` process) listens on <dir>/control.sock, and other
+// processes (jest workers, `mailstack stop`) ask it to stop/start services instead of spawning
+// them themselves. If the owner is gone, they act directly.
+
+/** @param {string} dir @param {ServiceName} name @param {'stop' | 'start' | 'restart'} op */
+async function localOp(dir, name, op) {
+  if (op !== 'start') await stopService(dir, name);
+  if (op !== 'stop') await startService(dir, name); // same port: it is in stack.json
+}
+
+/** Sends one JSON line to the owner; resolves its JSON reply, or null when nobody answers. */
+function request(/** @type {string} */ sock, /** @type {object} */ msg) {
+  return new Promise((resolve) => {
+    const c = net.connect(sock);
+    let text = '';
+    c.on('connect', () => c.write(`${JSON.stringify(msg)}\n`));
+    c.on('data', (d) => (text += d));
+    c.on('error', () => resolve(null));
+    c.on('close', () => resolve(text ? JSON.parse(text) : null));
+  });
+}
+
+/**
+ * Runs `local` in this process if it owns the stack (or the owner is gone), else in the owner.
+ * @param {string} dir @param {object} msg @param {() => Promise<void>} local
+ */
+async function viaOwner(dir, msg, local) {
+  const { owner } = readStackState(dir);
+  if (owner && owner !== process.pid) {
+    const reply = await request(join(dir, 'control.sock'), msg);
+    if (reply?.error) throw new Error(reply.error);
+    if (reply) return;
+  }
+  await local();
+}
+
+/** The owner's side of control.sock. `shutdown` stops the stack, then calls onShutdown. */
+function serveControl(/** @type {string} */ dir, /** @type {() => void} */ onShutdown) {
+  const server = net.createServer((sock) => {
+    let text = '';
+    sock.on('error', () => {});
+    sock.on('data', (d) => {
+      text += d;
+      if (!text.includes('\n')) return;
+      const msg = JSON.parse(text);
+      const done = msg.op === 'shutdown'
+        ? stopMailStack(dir, true)
+        : localOp(dir, msg.service, msg.op);
+      done.then(
+        // reply first: a `serve` owner exits in onShutdown
+        () => sock.end('{"ok":true}\n', () => msg.op === 'shutdown' && onShutdown()),
+        (err) => sock.end(`${JSON.stringify({ error: String(err?.message ?? err) })}\n`),
+      );
+    });
+  });
+  rmSync(join(dir, 'control.sock'), { force: true });
+  server.listen(join(dir, 'control.sock'));
+  server.unref(); // must not keep a jest run alive
+  return server;
+}
+
+/** @param {string} dir @param {ServiceName} service @returns {ServiceControl} */
+function serviceControl(dir, service) {
+  /** @param {'stop' | 'start' | 'restart'} op */
+  const run = (op) => viaOwner(dir, { service, op }, () => localOp(dir, service, op));
+  return { stop: () => run('stop'), start: () => run('start'), restart: () => run('restart') };
+}
+
+/** Stop/start the stack's Dovecot from any process (same port, same users and Maildirs). */
+export const imapControl = (/** @type {string} */ dir) => serviceControl(dir, 'imap');
+/** Stop/start the stack's Redis from any process; it comes back on the same port, empty. */
+export const redisControl = (/** @type {string} */ dir) => serviceControl(dir, 'redis');
+
+// ---------------------------------------------------------------- setup
+
+/** Finds a binary in PATH or the sbin dirs (often not in a non-root PATH). Throws with a hint. */
+export function findBin(/** @type {string} */ name) {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/local/sbin'];
+  for (const d of dirs) if (d && existsSync(join(d, name))) return join(d, name);
+  throw new Error(`mailstack: ${name} not found; run: node scripts/ensure-mailstack-deps.mjs`);
+}
+
+/** Distinct free loopback ports: all listeners stay open until each has its port. */
+async function freePorts(/** @type {number} */ n) {
+  const servers = Array.from({ length: n }, () => net.createServer());
+  await Promise.all(servers.map((s) => new Promise((r) => s.listen(0, HOST, () => r(null)))));
+  const ports = servers.map((s) => /** @type {net.AddressInfo} */ (s.address()).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/**
+ * A standalone Dovecot config (no includes from /etc/dovecot); see /work/shared/mailstack.md for
+ * why each line is there.
+ * @param {{ dir: string, port: number, root: boolean, usersFile: string }} o
+ */
+function dovecotConfig({ dir, port, root, usersFile }) {
+  const d = join(dir, 'dovecot');
+  const log = join(d, 'dovecot.log');
+  // Rootless: every Dovecot process runs as the current user, which can neither chown to other
+  // users nor chroot, and whose uid may be below the default first_valid_uid (500).
+  const { username, uid, gid } = userInfo();
+  const rootless = root ? '' : `
+default_internal_user = ${username}
+default_internal_group = ${execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim()}
+default_login_user = ${username}
+first_valid_uid = ${uid}
+last_valid_uid = ${uid}
+first_valid_gid = ${gid}
+last_valid_gid = ${gid}
+service anvil {
+  chroot =
+}
+`;
+  return `# generated by scripts/mailstack.mjs
+instance_name = mailstack-${port}
+base_dir = ${d}/run
+state_dir = ${d}/state
+log_path = ${log}
+info_log_path = ${log}
+debug_log_path = ${log}
+
+# without protocols nothing listens, silently
+protocols = imap
+listen = ${HOST}
+# ssl defaults to yes: STARTTLS would be advertised without a certificate and clients break
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+# tests with a wrong password should not wait the default 2 s
+auth_failure_delay = 0
+# throwaway test mail: skip fsync for speed
+mail_fsync = never
+${rootless}
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${usersFile}
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u ${usersFile}
+}
+mail_location = maildir:~/Maildir
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+protocol imap {
+  # a worker plus test helpers may hold many connections for one user from 127.0.0.1
+  mail_max_userip_connections = 100
+}
+service imap-login {
+${root ? '' : '  chroot =\n'}  inet_listener imap {
+    address = ${HOST}
+    port = ${port}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+`;
+}
+
+/**
+ * Starts Dovecot, Redis and the SMTP sink in a fresh temp dir (or `dir`) on free loopback ports.
+ * This process becomes the stack's owner: its servers are killed if it exits without stop().
+ * `onShutdown` is called after another process stopped the stack (`mailstack stop`).
+ * @param {{ dir?: string, users?: Array<{ user: string, pass: string }>, onShutdown?: () => void }} [opts]
+ * @returns {Promise<Stack>}
+ */
+export async function startMailStack(opts = {}) {
+  const root = process.getuid?.() === 0;
+  for (const bin of ['dovecot', 'doveconf', 'redis-server']) findBin(bin);
+  const ownsDir = !opts.dir;
+  const dir = opts.dir ? resolve(opts.dir) : mkdtempSync(join(tmpdir(), TMP_PREFIX));
+  if (existsSync(join(dir, 'stack.json'))) throw new Error(`mailstack: ${dir} already has a stack.json`);
+  mkdirSync(dir, { recursive: true });
+  // mktemp makes the dir 0700; Dovecot's unprivileged processes must be able to traverse it.
+  chmodSync(dir, 0o755);
+  const [imapPort = 0, redisPort = 0, smtpPort = 0] = await freePorts(3);
+  for (const sub of ['dovecot', 'mail', 'redis', 'smtp', 'capture']) mkdirSync(join(dir, sub), { recursive: true });
+
+  const usersFile = join(dir, 'dovecot', 'users');
+  writeFileSync(usersFile, '', { mode: 0o600 });
+  if (root) {
+    // As root, passwd-file is read by the auth process, which runs as the "dovecot" user.
+    chownSync(usersFile, 0, Number(execFileSync('id', ['-g', 'dovecot'], { encoding: 'utf8' })));
+    chmodSync(usersFile, 0o640);
+  }
+  const config = join(dir, 'dovecot', 'dovecot.conf');
+  writeFileSync(config, dovecotConfig({ dir, port: imapPort, root, usersFile }));
+  try {
+    execFileSync(findBin('doveconf'), ['-c', config, '-n'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    throw new Error(`mailstack: doveconf rejected ${config}: ${/** @type {any} */ (err).stderr}`);
+  }
+
+  const { uid, gid } = userInfo();
+  /** @type {StackState} */
+  const state = {
+    version: 1, dir, ownsDir, root, owner: process.pid,
+    imap: { host: HOST, port: imapPort, pid: null, config, log: join(dir, 'dovecot', 'dovecot.log'),
+      usersFile, mailRoot: join(dir, 'mail'),
+      mailUid: root ? ROOT_MAIL_ID : uid, mailGid: root ? ROOT_MAIL_ID : gid },
+    redis: { host: HOST, port: redisPort, url: `redis://${HOST}:${redisPort}`, pid: null,
+      dataDir: join(dir, 'redis') },
+    smtp: { host: HOST, port: smtpPort, pid: null, controlFile: join(dir, 'smtp', 'control.json') },
+    captureDir: join(dir, 'capture'),
+  };
+  writeStackState(state);
+
+  // Last resort if this process ends without stop() (e.g. jest exits early): kill the servers.
+  const onExit = () => killMailStackSync(dir);
+  process.once('exit', onExit);
+  const control = serveControl(dir, opts.onShutdown ?? (() => {}));
+  const stop = async () => {
+    control.close();
+    process.removeListener('exit', onExit);
+    await stopMailStack(dir, true);
+  };
+  try {
+    await Promise.all(ALL.map((n) => startService(dir, n)));
+    for (const u of opts.users ?? []) addMailUser(dir, u.user, u.pass);
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+
+  const imap = imapControl(dir);
+  const redis = redisControl(dir);
+  return {
+    dir,
+    imap: { host: HOST, port: imapPort },
+    redis: { host: HOST, port: redisPort, url: state.redis.url },
+    smtp: { host: HOST, port: smtpPort },
+    captureDir: state.captureDir,
+    addUser: (user, pass) => addMailUser(dir, user, pass),
+    stopImap: imap.stop,
+    startImap: imap.start,
+    restartImap: imap.restart,
+    stopRedis: redis.stop,
+    startRedis: redis.start,
+    stop,
+  };
+}
+
+/** @type {ServiceName[]} */
+const ALL = ['imap', 'redis', 'smtp'];
+
+/**
+ * Stops every service of the stack in `dir` (from any process; via its owner while that lives)
+ * and removes the dir if the stack created it, unless KEEP_MAILSTACK=1.
+ * @param {string} dir @param {boolean} [local] skip the owner (the owner itself calls this)
+ */
+export async function stopMailStack(dir, local = false) {
+  const doStop = async () => {
+    const state = readStackState(dir);
+    await Promise.all(ALL.map((n) => stopService(dir, n)));
+    if (state.ownsDir && process.env.KEEP_MAILSTACK !== '1') rmSync(dir, { recursive: true, force: true });
+    // a kept dir stays for inspection, marked as no longer running
+    else renameSync(join(dir, 'stack.json'), join(dir, 'stack.stopped.json'));
+  };
+  await (local ? doStop() : viaOwner(dir, { op: 'shutdown' }, doStop));
+}
+
+/** Synchronous cleanup for process 'exit': SIGTERM every server's group, without waiting. */
+export function killMailStackSync(/** @type {string} */ dir) {
+  try {
+    const state = readStackState(dir);
+    for (const n of ALL) if (state[n].pid) killGroup(/** @type {number} */ (state[n].pid), 'SIGTERM');
+  } catch {
+    // stack.json already gone: stopped normally
+  }
+}
+
+/**
+ * Which services of the stack in `dir` are running and answering.
+ * @param {string} dir @returns {Promise<Record<ServiceName, { port: number, pid: number | null, up: boolean }>>}
+ */
+export async function mailStackStatus(dir) {
+  const s = readStackState(dir);
+  /** @param {ServiceName} n */
+  const one = async (n) => {
+    const pid = s[n].pid;
+    return { port: s[n].port, pid, up: !!pid && groupMembers(pid).length > 0 && (await SERVICES[n](s).ready()) };
+  };
+  return { imap: await one('imap'), redis: await one('redis'), smtp: await one('smtp') };
+}
+
+/**
+ * Stops stacks in the temp dir whose owner process is gone (a killed test run or `serve`), so
+ * repeated runs do not pile up servers.
+ */
+export async function reapStaleStacks() {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(TMP_PREFIX)) continue;
+    const dir = join(tmpdir(), name);
+    let owner;
+    try {
+      owner = readStackState(dir).owner;
+    } catch {
+      continue; // no (readable) stack.json: not ours to judge
+    }
+    if (owner && !isAlive(owner)) await stopMailStack(dir, true);
+  }
+}
+
+function isAlive(/** @type {number} */ pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- CLI
+
+/** `serve`: the detached owner process behind `start`. Prints one JSON line, then stays silent. */
+async function serve(/** @type {string | undefined} */ dir, /** @type {Array<{ user: string, pass: string }>} */ users) {
+  try {
+    // `mailstack stop` sends "shutdown" through control.sock; once the stack is stopped, leave.
+    const stack = await startMailStack({ dir, users, onShutdown: () => process.exit(0) });
+    // The owner's control socket is unref'd (for jest); here a timer keeps the process alive.
+    setInterval(() => {}, 1 << 30);
+    const shutdown = () => stack.stop().finally(() => process.exit(0));
+    for (const sig of /** @type {const} */ (['SIGTERM', 'SIGINT', 'SIGHUP'])) process.on(sig, shutdown);
+    console.log(JSON.stringify(readStackState(stack.dir)));
+  } catch (err) {
+    console.log(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
+    process.exit(1);
+  }
+}
+
+/** `start`: runs `serve` detached, relays its JSON line and exits, leaving the stack running. */
+function startDetached(/** @type {string[]} */ args) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', ...args], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return new Promise((resolvePromise) => {
+    let text = '';
+    child.stdout.on('data', (d) => {
+      text += d;
+      if (!text.includes('\n')) return;
+      const line = text.slice(0, text.indexOf('\n'));
+      const ok = !JSON.parse(line).error;
+      (ok ? console.log : console.error)(line);
+      child.stdout.destroy();
+      child.unref();
+      resolvePromise(ok ? 0 : 1);
+    });
+    child.on('exit', (code) => resolvePromise(code || 1));
+  });
+}
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { dir: { type: 'string' }, user: { type: 'string', multiple: true } },
+  });
+  const [cmd] = positionals;
+  const users = (values.user ?? []).map((u) => {
+    const i = u.indexOf(':');
+    if (i < 1) throw new Error(`--user expects name:pass, got ${u}`);
+    return { user: u.slice(0, i), pass: u.slice(i + 1) };
+  });
+  if (cmd === 'start') return startDetached(process.argv.slice(3));
+  if (cmd === 'serve') return serve(values.dir, users).then(() => undefined);
+  if (cmd === 'stop' && values.dir) {
+    await stopMailStack(values.dir);
+    console.log(`mailstack stopped: ${values.dir}`);
+    return 0;
+  }
+  if (cmd === 'status' && values.dir) {
+    const status = await mailStackStatus(values.dir);
+    console.log(JSON.stringify(status));
+    return Object.values(status).every((s) => s.up) ? 0 : 3;
+  }
+  console.error('usage: mailstack.mjs start [--dir D] [--user name:pass]... | stop --dir D | status --dir D');
+  return 2;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (code) => code !== undefined && process.exit(code),
+    (err) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,65 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Content-addressed files under the data dir: `<kind>/<sha256[0:2]>/<sha256><ext>`.
+ * Writing is idempotent (same bytes, same name) and atomic (temp file, fsync, rename), so a crash
+ * never leaves half a file under a final name. Raw mail and attachments live here.
+ */
+export class ContentStore {
+  constructor(
+    private readonly root: string,
+    private readonly kind: 'raw' | 'attachments',
+    private readonly ext: string,
+  ) {}
+
+  static sha256(bytes: Uint8Array): string {
+    return createHash('sha256').update(bytes).digest('hex');
+  }
+
+  pathFor(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
+    return path.join(this.root, this.kind, sha256.slice(0, 2), sha256 + this.ext);
+  }
+
+  /** Stores the bytes (if not already there) and returns their sha256. */
+  put(bytes: Uint8Array): string {
+    const sha = ContentStore.sha256(bytes);
+    const file = this.pathFor(sha);
+    if (existsSync(file)) return sha;
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+    return sha;
+  }
+
+  get(sha256: string): Buffer {
+    return readFileSync(this.pathFor(sha256));
+  }
+}
+
+/**
+ * A file name safe to write and to offer for download: no directories, no control characters,
+ * no leading dots, bounded length; the extension is kept where possible.
+ */
+export function sanitiseFilename(name: string | null | undefined, fallback = 'attachment'): string {
+  let base = (name ?? '').normalize('NFC').split(/[\\/]/).pop() ?? '';
+  base = base
+    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
+    .replace(/^[.\s]+/, '')
+    .trim();
+  if (base.length > 150) {
+    const ext = path.extname(base).slice(0, 20);
+    base = base.slice(0, 150 - ext.length) + ext;
+  }
+  return base || fallback;
+}

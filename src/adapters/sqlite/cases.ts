@@ -1,0 +1,103 @@
+import type { Database } from 'better-sqlite3';
+import type { CaseStatus, ComplainantType } from '../../domain/types.js';
+
+/** A case row as stored (snake_case columns mapped to camelCase). */
+export interface CaseRow {
+  id: number;
+  number: string;
+  status: CaseStatus;
+  needsReview: boolean;
+  receivedAt: string;
+  registeredBy: string;
+  complainantName: string | null;
+  complainantEmail: string | null;
+  complainantType: ComplainantType;
+  customerName: string | null;
+  subject: string;
+  description: string;
+  peopleInvolved: string | null;
+  handler: string | null;
+  linkedCaseId: number | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+const SELECT = `SELECT id, number, status, needs_review AS needsReview, received_at AS receivedAt,
+  registered_by AS registeredBy, complainant_name AS complainantName, complainant_email AS complainantEmail,
+  complainant_type AS complainantType, customer_name AS customerName, subject, description,
+  people_involved AS peopleInvolved, handler, linked_case_id AS linkedCaseId, created_at AS createdAt,
+  updated_at AS updatedAt, closed_at AS closedAt FROM cases`;
+
+function fix(row: unknown): CaseRow {
+  const r = row as CaseRow & { needsReview: number | boolean };
+  return { ...r, needsReview: Boolean(r.needsReview) };
+}
+
+/** Reserves the next sequence number for a year. Call inside the transaction that inserts the case. */
+export function nextSeq(db: Database, year: number): number {
+  const row = db
+    .prepare(
+      `INSERT INTO case_counters (year, last_seq) VALUES (?, 1)
+       ON CONFLICT(year) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
+    )
+    .get(year) as { last_seq: number };
+  return row.last_seq;
+}
+
+export interface NewCase {
+  number: string;
+  year: number;
+  seq: number;
+  needsReview: boolean;
+  receivedAt: string;
+  registeredBy: string;
+  complainantName: string | null;
+  complainantEmail: string | null;
+  complainantType: ComplainantType;
+  subject: string;
+  description: string;
+  linkedCaseId: number | null;
+  now: string;
+}
+
+export function insertCase(db: Database, c: NewCase): number {
+  const info = db
+    .prepare(
+      `INSERT INTO cases (number, year, seq, status, needs_review, received_at, registered_by, complainant_name,
+        complainant_email, complainant_type, subject, description, linked_case_id, created_at, updated_at)
+       VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      c.number, c.year, c.seq, c.needsReview ? 1 : 0, c.receivedAt, c.registeredBy, c.complainantName,
+      c.complainantEmail, c.complainantType, c.subject, c.description, c.linkedCaseId, c.now, c.now,
+    );
+  return Number(info.lastInsertRowid);
+}
+
+export function getCaseById(db: Database, id: number): CaseRow | null {
+  const row = db.prepare(`${SELECT} WHERE id = ?`).get(id);
+  return row ? fix(row) : null;
+}
+
+export function getCaseByNumber(db: Database, number: string): CaseRow | null {
+  const row = db.prepare(`${SELECT} WHERE number = ?`).get(number.toUpperCase());
+  return row ? fix(row) : null;
+}
+
+export function listCases(db: Database, filter: { status?: CaseStatus | undefined }): CaseRow[] {
+  const rows = filter.status
+    ? db.prepare(`${SELECT} WHERE status = ? ORDER BY received_at, id`).all(filter.status)
+    : db.prepare(`${SELECT} ORDER BY received_at, id`).all();
+  return rows.map(fix);
+}
+
+export function setCaseStatus(db: Database, id: number, status: CaseStatus, now: string): void {
+  db.prepare(
+    `UPDATE cases SET status = ?, updated_at = ?, closed_at = CASE WHEN ? = 'closed' THEN ? ELSE NULL END WHERE id = ?`,
+  ).run(status, now, status, now, id);
+}
+
+export function touchCase(db: Database, id: number, now: string): void {
+  db.prepare(`UPDATE cases SET updated_at = ? WHERE id = ?`).run(now, id);
+}

@@ -1,0 +1,42 @@
+import { Option, type Command } from 'commander';
+import { openDatabase } from '../../adapters/sqlite/open.js';
+import type { CaseStatus } from '../../domain/types.js';
+import { listCaseViews, showCase } from '../../usecases/caseViews.js';
+import { commandContext, printJson } from '../context.js';
+import { caseDetail, casesTable } from '../output.js';
+
+export function registerCaseCommands(program: Command): void {
+  const cases = program.command('cases').description('complaint cases');
+  cases
+    .command('list')
+    .description('list cases, oldest first')
+    .addOption(new Option('--status <status>', 'only cases with this status').choices(['open', 'closed']))
+    .option('--json', 'print JSON (stable fields, see the README)')
+    .action((opts: { status?: CaseStatus; json?: boolean }, cmd: Command) => {
+      const { config } = commandContext(cmd);
+      const db = openDatabase(config.dataDir);
+      try {
+        const views = listCaseViews(db, { status: opts.status });
+        if (opts.json) printJson(views);
+        else process.stdout.write(`${casesTable(views)}\n`);
+      } finally {
+        db.close();
+      }
+    });
+  cases
+    .command('show')
+    .description('show one case with its mails and timeline')
+    .argument('<number>', 'case number, e.g. KL-2026-0001')
+    .option('--json', 'print JSON (stable fields, see the README)')
+    .action((number: string, opts: { json?: boolean }, cmd: Command) => {
+      const { config } = commandContext(cmd);
+      const db = openDatabase(config.dataDir);
+      try {
+        const view = showCase(db, number);
+        if (opts.json) printJson(view);
+        else process.stdout.write(`${caseDetail(view)}\n`);
+      } finally {
+        db.close();
+      }
+    });
+}

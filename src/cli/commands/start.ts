@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { startWorker } from '../../worker/startWorker.js';
+import { commandContext } from '../context.js';
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('run the worker: watch the complaints mailbox and register cases, until SIGTERM or SIGINT')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { config, log } = commandContext(cmd, 1);
+      const worker = startWorker(config, log);
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          log.info({ event: 'worker.stopping', signal }, 'stopping: finishing the batch in progress');
+          process.off('SIGTERM', onTerm);
+          process.off('SIGINT', onInt);
+          worker.stop().then(resolve, (err: unknown) => {
+            log.error({ err: String(err) }, 'error while stopping');
+            resolve();
+          });
+        };
+        const onTerm = () => shutdown('SIGTERM');
+        const onInt = () => shutdown('SIGINT');
+        process.on('SIGTERM', onTerm);
+        process.on('SIGINT', onInt);
+      });
+    });
+}

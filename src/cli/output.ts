@@ -1,0 +1,69 @@
+import type { CaseDetailView, CaseView } from '../usecases/caseViews.js';
+import type { MailView } from '../usecases/listMail.js';
+
+/** Human-readable tables and details for the CLI. JSON output bypasses this module. */
+export function casesTable(cases: CaseView[]): string {
+  if (cases.length === 0) return 'No cases.';
+  const rows = cases.map((c) => [
+    c.number,
+    c.status + (c.needsReview ? ' (review)' : ''),
+    c.receivedAt.slice(0, 16).replace('T', ' '),
+    c.complainant.email ?? '-',
+    c.complainant.type,
+    truncate(c.subject, 50),
+  ]);
+  return table(['NUMBER', 'STATUS', 'RECEIVED (UTC)', 'COMPLAINANT', 'TYPE', 'SUBJECT'], rows);
+}
+
+export function caseDetail(c: CaseDetailView): string {
+  const lines = [
+    `${c.number}  ${c.status}${c.needsReview ? '  (needs review)' : ''}`,
+    `Subject:         ${c.subject}`,
+    `Received:        ${c.receivedAt}`,
+    `Registered by:   ${c.registeredBy}`,
+    `Complainant:     ${[c.complainant.name, c.complainant.email && `<${c.complainant.email}>`].filter(Boolean).join(' ') || '-'} (${c.complainant.type})`,
+    `Customer:        ${c.customerName ?? '-'}`,
+    `People involved: ${c.peopleInvolved ?? '-'}`,
+    `Handler:         ${c.handler ?? '-'}`,
+  ];
+  if (c.linkedCase) lines.push(`Linked case:     ${c.linkedCase}`);
+  lines.push('', 'Description:', indent(c.description), '', 'Mails:');
+  for (const m of c.messages) {
+    lines.push(`  ${m.receivedAt}  ${m.classification.padEnd(18)} ${m.from ?? '-'}  ${truncate(m.subject, 60)}`);
+    for (const a of m.attachments)
+      lines.push(`      attachment: ${a.filename} (${a.contentType}, ${a.size} bytes${a.withheld ? `, withheld: ${a.withheld}` : ''})`);
+  }
+  lines.push('', 'Timeline:');
+  for (const e of c.timeline) lines.push(`  ${e.at}  ${e.actor.padEnd(10)} ${e.type}`);
+  return lines.join('\n');
+}
+
+export function mailTable(mail: MailView[]): string {
+  if (mail.length === 0) return 'No mail.';
+  const rows = mail.map((m) => [
+    m.receivedAt.slice(0, 16).replace('T', ' '),
+    m.classification,
+    m.caseNumber ?? '-',
+    truncate(m.from ?? '-', 32),
+    truncate(m.subject, 44),
+  ]);
+  return table(['RECEIVED (UTC)', 'CLASSIFICATION', 'CASE', 'FROM', 'SUBJECT'], rows);
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [fmt(head), ...rows.map(fmt)].join('\n');
+}
+
+function truncate(s: string, n: number): string {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * The configuration schema. Every option is documented in config/example.yaml; keep the two in
+ * step. Unknown keys are errors (a typo must not silently fall back to a default).
+ */
+const email = z.string().trim().toLowerCase().pipe(z.email());
+
+const staffMember = z
+  .object({
+    name: z.string().min(1),
+    email,
+    role: z.enum(['handler', 'manager', 'director', 'admin']).default('handler'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** The address customers mail complaints to; our own address (never acknowledged). */
+    complaintsAddress: email.optional(),
+    /** SQLite database, raw mail and attachments live here. */
+    dataDir: z.string().min(1).default('./data'),
+    imap: z
+      .object({
+        url: z.string().min(1).optional(),
+        afterIngest: z.enum(['move', 'flag', 'none']).default('move'),
+        processedFolder: z.string().min(1).default('Processed'),
+        processedFlag: z.string().regex(/^\$?[A-Za-z0-9_-]+$/).default('$Klachtenbus'),
+        idle: z.boolean().default(true),
+        pollIntervalSeconds: z.number().int().min(5).max(3600).default(60),
+        fetchBatchSize: z.number().int().min(1).max(1000).default(50),
+        connectTimeoutSeconds: z.number().int().min(1).max(300).default(30),
+        reconnect: z
+          .object({
+            initialDelayMs: z.number().int().min(10).default(1000),
+            maxDelayMs: z.number().int().min(100).default(60_000),
+          })
+          .strict()
+          .prefault({}),
+        tlsRejectUnauthorized: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    smtp: z.object({ url: z.string().min(1).optional() }).strict().prefault({}),
+    redis: z.object({ url: z.string().min(1).optional() }).strict().prefault({}),
+    intake: z
+      .object({
+        maxAttachmentBytes: z.number().int().min(0).default(25 * 1024 * 1024),
+        parserThreads: z.number().int().min(1).max(16).default(2),
+        parseTimeoutMs: z.number().int().min(100).default(30_000),
+        /** Further addresses of ours (besides complaintsAddress): mail from them is never a complaint. */
+        ownAddresses: z.array(email).default([]),
+        /** Domain of the Message-IDs Klachtenbus generates; mail carrying one is our own. */
+        messageIdDomain: z.string().min(1).default('klachtenbus.local'),
+        replyToClosedCase: z.enum(['reopen', 'new-linked']).default('reopen'),
+      })
+      .strict()
+      .prefault({}),
+    cases: z
+      .object({
+        numberPrefix: z.string().regex(/^[A-Z]{1,8}$/, 'must be 1 to 8 capital letters').default('KL'),
+        timezone: z.string().default('Europe/Amsterdam'),
+      })
+      .strict()
+      .prefault({}),
+    staff: z
+      .object({
+        /** Mail domains of the organisation's employees. */
+        domains: z.array(z.string().trim().toLowerCase().min(1)).default([]),
+        members: z.array(staffMember).default([]),
+      })
+      .strict()
+      .prefault({}),
+    complainants: z
+      .object({
+        /** Sender domains whose complaints come from clients (opdrachtgevers). */
+        clientDomains: z.array(z.string().trim().toLowerCase().min(1)).default([]),
+        /** Sender domains whose complaints come from temp workers (uitzendkrachten). */
+        tempWorkerDomains: z.array(z.string().trim().toLowerCase().min(1)).default([]),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;

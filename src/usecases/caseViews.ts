@@ -1,0 +1,85 @@
+import type { Database } from 'better-sqlite3';
+import { getCaseById, getCaseByNumber, listCases, type CaseRow } from '../adapters/sqlite/cases.js';
+import { eventsForCase } from '../adapters/sqlite/events.js';
+import { attachmentsForMessage, messagesForCase } from '../adapters/sqlite/messages.js';
+import type { CaseStatus } from '../domain/types.js';
+import { KlachtenbusError } from '../errors.js';
+
+/**
+ * The stable JSON shape of a case (`cases list --json`, `cases show --json`). Fields are only ever
+ * added, never renamed or removed; documented in the README.
+ */
+export interface CaseView {
+  number: string;
+  status: CaseStatus;
+  needsReview: boolean;
+  receivedAt: string;
+  registeredBy: string;
+  complainant: { name: string | null; email: string | null; type: string };
+  customerName: string | null;
+  subject: string;
+  description: string;
+  peopleInvolved: string | null;
+  handler: string | null;
+  linkedCase: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface CaseDetailView extends CaseView {
+  messages: Array<{
+    messageId: string;
+    from: string | null;
+    subject: string;
+    receivedAt: string;
+    classification: string;
+    text: string;
+    attachments: Array<{ filename: string; contentType: string; size: number; withheld: string | null }>;
+  }>;
+  timeline: Array<{ at: string; actor: string; type: string; data: Record<string, unknown> }>;
+}
+
+function toView(db: Database, row: CaseRow): CaseView {
+  return {
+    number: row.number,
+    status: row.status,
+    needsReview: row.needsReview,
+    receivedAt: row.receivedAt,
+    registeredBy: row.registeredBy,
+    complainant: { name: row.complainantName, email: row.complainantEmail, type: row.complainantType },
+    customerName: row.customerName,
+    subject: row.subject,
+    description: row.description,
+    peopleInvolved: row.peopleInvolved,
+    handler: row.handler,
+    linkedCase: row.linkedCaseId ? (getCaseById(db, row.linkedCaseId)?.number ?? null) : null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    closedAt: row.closedAt,
+  };
+}
+
+/** Cases, oldest first, optionally by status. */
+export function listCaseViews(db: Database, filter: { status?: CaseStatus | undefined }): CaseView[] {
+  return listCases(db, filter).map((r) => toView(db, r));
+}
+
+/** One case with its mails and its audit timeline. Throws CASE_NOT_FOUND. */
+export function showCase(db: Database, number: string): CaseDetailView {
+  const row = getCaseByNumber(db, number);
+  if (!row) throw new KlachtenbusError('CASE_NOT_FOUND', `no case ${number}`);
+  return {
+    ...toView(db, row),
+    messages: messagesForCase(db, row.id).map((m) => ({
+      messageId: m.messageId,
+      from: m.from,
+      subject: m.subject,
+      receivedAt: m.receivedAt,
+      classification: m.classification,
+      text: m.text,
+      attachments: attachmentsForMessage(db, m.id).map(({ sha256: _sha, ...a }) => a),
+    })),
+    timeline: eventsForCase(db, row.id).map((e) => ({ at: e.at, actor: e.actor, type: e.type, data: e.data })),
+  };
+}

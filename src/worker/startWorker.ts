@@ -1,0 +1,57 @@
+import type { Logger } from '../adapters/logger.js';
+import { parseImapUrl, requireOptions } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { createIntakeRuntime } from '../composition.js';
+import { MailboxWatcher } from './mailboxWatcher.js';
+
+export interface WorkerHandle {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the long-lived worker: the mailbox watcher over the intake pipeline.
+ *
+ * Fault injection (tests only): with KLACHTENBUS_FAULT_KILL_AFTER_COMMITS=N the process kills itself
+ * with SIGKILL right after the N-th commit, before the server is told, to prove a crash there
+ * loses and doubles nothing.
+ */
+export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env): WorkerHandle {
+  requireOptions(config, ['imap', 'complaintsAddress']);
+  const runtime = createIntakeRuntime(config);
+  const killAfter = Number(env.KLACHTENBUS_FAULT_KILL_AFTER_COMMITS ?? 0);
+  let commits = 0;
+  const watcher = new MailboxWatcher({
+    target: parseImapUrl(config.imap.url!),
+    imap: config.imap,
+    pollIntervalSeconds: config.imap.pollIntervalSeconds,
+    batchSize: config.imap.fetchBatchSize,
+    reconnect: config.imap.reconnect,
+    db: runtime.db,
+    intake: runtime.deps,
+    log,
+    onCommitted: (r, uid) => {
+      log.info(
+        {
+          event: 'intake.committed',
+          uid,
+          messageId: r.messageId,
+          classification: r.classification,
+          case: r.caseNumber,
+          created: r.created,
+        },
+        r.caseCreated ? `registered case ${r.caseNumber}` : `stored mail (${r.classification})`,
+      );
+      commits++;
+      if (killAfter > 0 && commits >= killAfter) process.kill(process.pid, 'SIGKILL');
+    },
+  });
+  watcher.start();
+  log.info({ event: 'worker.started', dataDir: config.dataDir }, 'worker started');
+  return {
+    async stop() {
+      await watcher.stop();
+      await runtime.close();
+      log.info({ event: 'worker.stopped' }, 'worker stopped');
+    },
+  };
+}
