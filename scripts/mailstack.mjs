@@ -10,12 +10,25 @@
 //
 // Every server is a foreground child in its own process group (Dovecot with -F), so stopping
 // kills the group and leaves no orphans. `<dir>/stack.json` records ports, pids and paths, so any
-// process (e.g. a jest worker) can add users or stop/start a service with the functions below.
-// KEEP_MAILSTACK=1 keeps the temp dir (logs, Maildirs, captures) after stop.
+// process (e.g. a jest worker) can add users or stop/start a service with the functions below;
+// the process that started the stack (its owner: jest's globalSetup, or the detached `serve`
+// process behind `start`) does the actual spawning, see "control.sock" below.
+// `--dir`/`dir` should be new or empty. KEEP_MAILSTACK=1 keeps the dir (logs, Maildirs, captures)
+// after stop; otherwise a temp dir the stack created is removed.
 import { spawn, execFileSync } from 'node:child_process';
 import {
-  appendFileSync, chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync,
-  readFileSync, readdirSync, renameSync, rmSync, writeFileSync,
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
 } from 'node:fs';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -36,7 +49,7 @@ const ROOT_MAIL_ID = 65534;
  * @typedef {{
  *   version: 1, dir: string, ownsDir: boolean, root: boolean, owner: number | null,
  *   imap: { host: string, port: number, pid: number | null, config: string, log: string,
- *           usersFile: string, mailRoot: string, mailUid: number, mailGid: number },
+ *           usersDir: string, usersGid: number, mailRoot: string, mailUid: number, mailGid: number },
  *   redis: { host: string, port: number, url: string, pid: number | null, dataDir: string },
  *   smtp: { host: string, port: number, pid: number | null, controlFile: string },
  *   captureDir: string,
@@ -74,23 +87,34 @@ function writeStackState(/** @type {StackState} */ state) {
  * @param {string} user @param {string} pass @param {number} uid @param {number} gid @param {string} home
  */
 export function passwdLine(user, pass, uid, gid, home) {
-  if (!/^[A-Za-z0-9._+@-]+$/.test(user)) throw new Error(`mailstack: bad user name ${JSON.stringify(user)}`);
+  // the name is also a file name (users.d/<user>, mail/<user>): no '/', no leading dot
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+@-]*$/.test(user)) throw new Error(`mailstack: bad user name ${JSON.stringify(user)}`);
   if (!pass || /[:\r\n]/.test(pass)) throw new Error('mailstack: password must be non-empty without ":" or newlines');
   return `${user}:{PLAIN}${pass}:${uid}:${gid}::${home}::\n`;
 }
 
 /**
- * Adds an IMAP user from any process. Dovecot re-reads the passwd-file when it changes, so the
- * user can log in at once. Creating the home dir first makes a duplicate name fail (EEXIST).
+ * Adds an IMAP user from any process; the user can log in at once. Each user has its own
+ * passwd-file, `users.d/<user>`: Dovecot stats a passwd-file at most once a second, so a line
+ * appended to one shared file can stay unseen for up to a second (a login right after it fails),
+ * while a new file is read on the first lookup. Creating the home dir first makes a duplicate
+ * name fail (EEXIST).
  * @param {string} dir @param {string} user @param {string} pass
  */
 export function addMailUser(dir, user, pass) {
-  const { imap, root } = readStackState(dir);
+  const { imap } = readStackState(dir);
   const home = join(imap.mailRoot, user);
   const line = passwdLine(user, pass, imap.mailUid, imap.mailGid, home);
   mkdirSync(home, { mode: 0o700 });
-  if (root) chownSync(home, imap.mailUid, imap.mailGid);
-  appendFileSync(imap.usersFile, line); // one small O_APPEND write: safe across processes
+  const tmp = join(imap.usersDir, `.${user}.${process.pid}.tmp`);
+  writeFileSync(tmp, line, { mode: 0o640 });
+  if (process.getuid?.() === 0) {
+    // root (CI, or a root test process on a rootless stack) hands the home to the mail uid, and
+    // the passwd-file to the group Dovecot's auth process runs as
+    chownSync(home, imap.mailUid, imap.mailGid);
+    chownSync(tmp, process.getuid(), imap.usersGid);
+  }
+  renameSync(tmp, join(imap.usersDir, user)); // Dovecot never sees a half-written file
 }
 
 /**
@@ -145,7 +169,10 @@ function killGroup(pgid, sig) {
 /** SIGTERM the group, wait until every member is gone, SIGKILL stragglers after 10 s. */
 async function stopGroup(/** @type {number} */ pgid) {
   killGroup(pgid, 'SIGTERM');
-  for (const [sig, ms] of /** @type {const} */ ([['SIGKILL', 10_000], [null, 5_000]])) {
+  for (const [sig, ms] of /** @type {const} */ ([
+    ['SIGKILL', 10_000],
+    [null, 5_000],
+  ])) {
     const deadline = Date.now() + ms;
     while (groupMembers(pgid).length > 0 && Date.now() < deadline) await sleep(25);
     if (groupMembers(pgid).length === 0) return;
@@ -193,17 +220,39 @@ const SERVICES = {
     cmd: findBin('redis-server'),
     // No persistence (a restarted Redis comes back empty, as the tests expect) and noeviction,
     // which BullMQ requires. protected-mode stays on; we only bind loopback anyway.
-    args: ['--port', String(s.redis.port), '--bind', HOST, '--save', '', '--appendonly', 'no',
-      '--maxmemory-policy', 'noeviction', '--dir', s.redis.dataDir, '--daemonize', 'no',
-      '--logfile', join(s.redis.dataDir, 'redis.log')],
+    args: [
+      '--port',
+      String(s.redis.port),
+      '--bind',
+      HOST,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+      '--dir',
+      s.redis.dataDir,
+      '--daemonize',
+      'no',
+      '--logfile',
+      join(s.redis.dataDir, 'redis.log'),
+    ],
     out: join(s.redis.dataDir, 'redis.out'),
     logs: [join(s.redis.dataDir, 'redis.out'), join(s.redis.dataDir, 'redis.log')],
     ready: () => probe(s.redis.port, (t) => t.startsWith('+PONG'), 'PING\r\n'),
   }),
   smtp: (/** @type {StackState} */ s) => ({
     cmd: process.execPath,
-    args: [join(HERE, 'smtp-sink.mjs'), '--port', String(s.smtp.port),
-      '--capture-dir', s.captureDir, '--control', s.smtp.controlFile],
+    args: [
+      join(HERE, 'smtp-sink.mjs'),
+      '--port',
+      String(s.smtp.port),
+      '--capture-dir',
+      s.captureDir,
+      '--control',
+      s.smtp.controlFile,
+    ],
     out: join(s.dir, 'smtp', 'smtp-sink.out'),
     logs: [join(s.dir, 'smtp', 'smtp-sink.out')],
     ready: () => probe(s.smtp.port, (t) => t.startsWith('220')),
@@ -217,6 +266,12 @@ function logTail(/** @type {string[]} */ files) {
     .map((f) => `--- ${f}\n${readFileSync(f, 'utf8').split('\n').slice(-15).join('\n')}`)
     .join('\n');
 }
+
+/**
+ * Servers this process spawned, by pid, with a promise that resolves once Node has reaped it.
+ * @type {Map<number, { child: import('node:child_process').ChildProcess, exited: Promise<unknown> }>}
+ */
+const spawned = new Map();
 
 /** @param {string} dir @param {ServiceName} name */
 async function startService(dir, name) {
@@ -234,7 +289,8 @@ async function startService(dir, name) {
   if (!pid) throw new Error(`mailstack: could not spawn ${svc.cmd}`);
   /** @type {number | null} */
   let exitCode = null;
-  child.on('exit', (code, sig) => (exitCode = code ?? (sig ? 128 : 1)));
+  const exited = new Promise((r) => child.once('exit', (code, sig) => r((exitCode = code ?? (sig ? 128 : 1)))));
+  spawned.set(pid, { child, exited });
   state[name].pid = pid;
   writeStackState({ ...readStackState(dir), [name]: state[name] });
 
@@ -252,14 +308,20 @@ async function startService(dir, name) {
 /** @param {string} dir @param {ServiceName} name */
 async function stopService(dir, name) {
   const pid = readStackState(dir)[name].pid;
+  const own = pid ? spawned.get(pid) : undefined;
+  // The child is unref'd (so a CLI or jest can exit while it runs); while we wait for it to die,
+  // it must hold the event loop open, or this process could exit before reaping it (a zombie).
+  own?.child.ref();
   if (pid) await stopGroup(pid);
+  await own?.exited;
+  if (pid) spawned.delete(pid);
   const state = readStackState(dir);
   writeStackState({ ...state, [name]: { ...state[name], pid: null } });
 }
 
 // Every server should stay the child of one long-lived process that reaps it: a server whose
-// parent has exited is re-parented to init, and some container inits (this sandbox's included)
-// never reap, leaving <defunct> entries. So the process that started the stack (its "owner": the
+// parent has exited is re-parented to init, and some container inits reap late or never, which
+// leaves <defunct> entries behind. So the process that started the stack (its "owner": the
 // jest globalSetup process, or the CLI's `serve` process) listens on <dir>/control.sock, and other
 // processes (jest workers, `mailstack stop`) ask it to stop/start services instead of spawning
 // them themselves. If the owner is gone, they act directly.
@@ -305,9 +367,7 @@ function serveControl(/** @type {string} */ dir, /** @type {() => void} */ onShu
       text += d;
       if (!text.includes('\n')) return;
       const msg = JSON.parse(text);
-      const done = msg.op === 'shutdown'
-        ? stopMailStack(dir, true)
-        : localOp(dir, msg.service, msg.op);
+      const done = msg.op === 'shutdown' ? stopMailStack(dir, true) : localOp(dir, msg.service, msg.op);
       done.then(
         // reply first: a `serve` owner exits in onShutdown
         () => sock.end('{"ok":true}\n', () => msg.op === 'shutdown' && onShutdown()),
@@ -354,15 +414,18 @@ async function freePorts(/** @type {number} */ n) {
 /**
  * A standalone Dovecot config (no includes from /etc/dovecot); see /work/shared/mailstack.md for
  * why each line is there.
- * @param {{ dir: string, port: number, root: boolean, usersFile: string }} o
+ * @param {{ dir: string, port: number, root: boolean, usersDir: string }} o
  */
-function dovecotConfig({ dir, port, root, usersFile }) {
+function dovecotConfig({ dir, port, root, usersDir }) {
   const d = join(dir, 'dovecot');
   const log = join(d, 'dovecot.log');
   // Rootless: every Dovecot process runs as the current user, which can neither chown to other
-  // users nor chroot, and whose uid may be below the default first_valid_uid (500).
+  // users nor chroot (hence also `chroot =` for anvil and imap-login below), and whose uid may be
+  // below the default first_valid_uid (500).
   const { username, uid, gid } = userInfo();
-  const rootless = root ? '' : `
+  const rootless = root
+    ? ''
+    : `
 default_internal_user = ${username}
 default_internal_group = ${execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim()}
 default_login_user = ${username}
@@ -370,9 +433,6 @@ first_valid_uid = ${uid}
 last_valid_uid = ${uid}
 first_valid_gid = ${gid}
 last_valid_gid = ${gid}
-service anvil {
-  chroot =
-}
 `;
   return `# generated by scripts/mailstack.mjs
 instance_name = mailstack-${port}
@@ -394,13 +454,14 @@ auth_failure_delay = 0
 # throwaway test mail: skip fsync for speed
 mail_fsync = never
 ${rootless}
+# one passwd-file per user (see addMailUser)
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${usersFile}
+  args = scheme=PLAIN username_format=%u ${usersDir}/%u
 }
 userdb {
   driver = passwd-file
-  args = username_format=%u ${usersFile}
+  args = username_format=%u ${usersDir}/%u
 }
 mail_location = maildir:~/Maildir
 namespace inbox {
@@ -410,6 +471,13 @@ namespace inbox {
 protocol imap {
   # a worker plus test helpers may hold many connections for one user from 127.0.0.1
   mail_max_userip_connections = 100
+}
+# No growing per-IP delay after failed logins (anvil's auth penalty, up to 15 s): every test
+# connects from 127.0.0.1, so one wrong-password test would slow down all the others.
+service anvil {
+${root ? '' : '  chroot =\n'}  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 service imap-login {
 ${root ? '' : '  chroot =\n'}  inet_listener imap {
@@ -442,42 +510,59 @@ export async function startMailStack(opts = {}) {
   const [imapPort = 0, redisPort = 0, smtpPort = 0] = await freePorts(3);
   for (const sub of ['dovecot', 'mail', 'redis', 'smtp', 'capture']) mkdirSync(join(dir, sub), { recursive: true });
 
-  const usersFile = join(dir, 'dovecot', 'users');
-  writeFileSync(usersFile, '', { mode: 0o600 });
-  if (root) {
-    // As root, passwd-file is read by the auth process, which runs as the "dovecot" user.
-    chownSync(usersFile, 0, Number(execFileSync('id', ['-g', 'dovecot'], { encoding: 'utf8' })));
-    chmodSync(usersFile, 0o640);
-  }
+  // As root, the passwd-files are read by the auth process, which runs as group "dovecot".
+  const usersDir = join(dir, 'dovecot', 'users.d');
+  mkdirSync(usersDir, { recursive: true, mode: root ? 0o755 : 0o700 });
+  const usersGid = root ? Number(execFileSync('id', ['-g', 'dovecot'], { encoding: 'utf8' })) : userInfo().gid;
   const config = join(dir, 'dovecot', 'dovecot.conf');
-  writeFileSync(config, dovecotConfig({ dir, port: imapPort, root, usersFile }));
+  writeFileSync(config, dovecotConfig({ dir, port: imapPort, root, usersDir }));
   try {
     execFileSync(findBin('doveconf'), ['-c', config, '-n'], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
-    throw new Error(`mailstack: doveconf rejected ${config}: ${/** @type {any} */ (err).stderr}`);
+    throw new Error(`mailstack: doveconf rejected ${config}: ${/** @type {any} */ (err).stderr}`, { cause: err });
   }
 
   const { uid, gid } = userInfo();
   /** @type {StackState} */
   const state = {
-    version: 1, dir, ownsDir, root, owner: process.pid,
-    imap: { host: HOST, port: imapPort, pid: null, config, log: join(dir, 'dovecot', 'dovecot.log'),
-      usersFile, mailRoot: join(dir, 'mail'),
-      mailUid: root ? ROOT_MAIL_ID : uid, mailGid: root ? ROOT_MAIL_ID : gid },
-    redis: { host: HOST, port: redisPort, url: `redis://${HOST}:${redisPort}`, pid: null,
-      dataDir: join(dir, 'redis') },
+    version: 1,
+    dir,
+    ownsDir,
+    root,
+    owner: process.pid,
+    imap: {
+      host: HOST,
+      port: imapPort,
+      pid: null,
+      config,
+      log: join(dir, 'dovecot', 'dovecot.log'),
+      usersDir,
+      usersGid,
+      mailRoot: join(dir, 'mail'),
+      mailUid: root ? ROOT_MAIL_ID : uid,
+      mailGid: root ? ROOT_MAIL_ID : gid,
+    },
+    redis: { host: HOST, port: redisPort, url: `redis://${HOST}:${redisPort}`, pid: null, dataDir: join(dir, 'redis') },
     smtp: { host: HOST, port: smtpPort, pid: null, controlFile: join(dir, 'smtp', 'control.json') },
     captureDir: join(dir, 'capture'),
   };
   writeStackState(state);
 
-  // Last resort if this process ends without stop() (e.g. jest exits early): kill the servers.
+  // Last resort if this process ends without stop() (jest exits early, Ctrl-C): kill the servers,
+  // which run in their own sessions and so get neither the terminal's SIGINT nor our exit.
   const onExit = () => killMailStackSync(dir);
+  const onSignal = (/** @type {NodeJS.Signals} */ sig) => {
+    killMailStackSync(dir);
+    // Then die of the signal as if we had not listened, unless someone else handles it.
+    if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+  };
   process.once('exit', onExit);
+  for (const sig of SIGNALS) process.once(sig, onSignal);
   const control = serveControl(dir, opts.onShutdown ?? (() => {}));
   const stop = async () => {
     control.close();
     process.removeListener('exit', onExit);
+    for (const sig of SIGNALS) process.removeListener(sig, onSignal);
     await stopMailStack(dir, true);
   };
   try {
@@ -508,6 +593,8 @@ export async function startMailStack(opts = {}) {
 
 /** @type {ServiceName[]} */
 const ALL = ['imap', 'redis', 'smtp'];
+/** @type {NodeJS.Signals[]} */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
  * Stops every service of the stack in `dir` (from any process; via its owner while that lives)
@@ -515,12 +602,16 @@ const ALL = ['imap', 'redis', 'smtp'];
  * @param {string} dir @param {boolean} [local] skip the owner (the owner itself calls this)
  */
 export async function stopMailStack(dir, local = false) {
+  if (!existsSync(join(dir, 'stack.json'))) return; // already stopped (e.g. by `mailstack stop`)
   const doStop = async () => {
     const state = readStackState(dir);
     await Promise.all(ALL.map((n) => stopService(dir, n)));
     if (state.ownsDir && process.env.KEEP_MAILSTACK !== '1') rmSync(dir, { recursive: true, force: true });
-    // a kept dir stays for inspection, marked as no longer running
-    else renameSync(join(dir, 'stack.json'), join(dir, 'stack.stopped.json'));
+    else {
+      // a kept dir stays for inspection, marked as no longer running
+      rmSync(join(dir, 'control.sock'), { force: true });
+      renameSync(join(dir, 'stack.json'), join(dir, 'stack.stopped.json'));
+    }
   };
   await (local ? doStop() : viaOwner(dir, { op: 'shutdown' }, doStop));
 }
@@ -579,14 +670,17 @@ function isAlive(/** @type {number} */ pid) {
 // ---------------------------------------------------------------- CLI
 
 /** `serve`: the detached owner process behind `start`. Prints one JSON line, then stays silent. */
-async function serve(/** @type {string | undefined} */ dir, /** @type {Array<{ user: string, pass: string }>} */ users) {
+async function serve(
+  /** @type {string | undefined} */ dir,
+  /** @type {Array<{ user: string, pass: string }>} */ users,
+) {
   try {
     // `mailstack stop` sends "shutdown" through control.sock; once the stack is stopped, leave.
     const stack = await startMailStack({ dir, users, onShutdown: () => process.exit(0) });
     // The owner's control socket is unref'd (for jest); here a timer keeps the process alive.
     setInterval(() => {}, 1 << 30);
     const shutdown = () => stack.stop().finally(() => process.exit(0));
-    for (const sig of /** @type {const} */ (['SIGTERM', 'SIGINT', 'SIGHUP'])) process.on(sig, shutdown);
+    for (const sig of SIGNALS) process.on(sig, shutdown);
     console.log(JSON.stringify(readStackState(stack.dir)));
   } catch (err) {
     console.log(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
@@ -629,6 +723,10 @@ async function main() {
   });
   if (cmd === 'start') return startDetached(process.argv.slice(3));
   if (cmd === 'serve') return serve(values.dir, users).then(() => undefined);
+  if ((cmd === 'stop' || cmd === 'status') && values.dir && !existsSync(join(values.dir, 'stack.json'))) {
+    console.error(`mailstack: no running stack in ${values.dir}`);
+    return cmd === 'stop' ? 0 : 3;
+  }
   if (cmd === 'stop' && values.dir) {
     await stopMailStack(values.dir);
     console.log(`mailstack stopped: ${values.dir}`);

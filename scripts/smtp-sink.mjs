@@ -39,7 +39,7 @@ const { values } = parseArgs({
   },
 });
 const port = Number(values.port);
-const captureDir = values['capture-dir'];
+const captureDir = values['capture-dir'] ?? '';
 const controlFile = values.control ?? process.env.SMTP_SINK_CONTROL;
 if (!Number.isInteger(port) || !captureDir) {
   console.error('usage: smtp-sink.mjs --port N --capture-dir DIR [--control FILE]');
@@ -78,7 +78,8 @@ function takeMode() {
   return ctl.mode;
 }
 
-/** Writes `name` atomically: a reader sees either nothing or the whole file. */
+/** Writes `name` atomically: a reader sees either nothing or the whole file.
+ * @param {string} name @param {string | Buffer} data */
 function writeAtomic(name, data) {
   const tmp = join(captureDir, `.tmp-${name}`);
   writeFileSync(tmp, data);
@@ -99,10 +100,11 @@ function store(raw, session) {
   writeAtomic(`${base}.eml`, raw);
 }
 
-/** Closes the client's socket without a reply (smtp-server has no public API for that). */
+/** Closes the client's socket without a reply (smtp-server has no public API for that).
+ * @param {import('smtp-server').SMTPServerSession} session */
 function dropConnection(session) {
-  for (const conn of server.connections) {
-    // @ts-ignore -- id and _socket are internals of SMTPConnection
+  // id and _socket are internals of SMTPConnection
+  for (const conn of /** @type {Set<any>} */ (server.connections)) {
     if (conn.id === session.id) conn._socket.destroy();
   }
 }
@@ -120,7 +122,7 @@ const server = new SMTPServer({
     const chunks = [];
     stream.on('data', (c) => chunks.push(c));
     stream.on('end', () => {
-      let mode = 'accept';
+      let mode;
       try {
         mode = takeMode();
         const raw = Buffer.concat(chunks);
@@ -129,8 +131,7 @@ const server = new SMTPServer({
         return cb(Object.assign(new Error(`sink error: ${err}`), { responseCode: 451 }));
       }
       if (mode === 'drop' || mode === 'drop-after-store') return dropConnection(session);
-      if (mode === 'reject-5xx')
-        return cb(Object.assign(new Error('rejected by smtp-sink'), { responseCode: 554 }));
+      if (mode === 'reject-5xx') return cb(Object.assign(new Error('rejected by smtp-sink'), { responseCode: 554 }));
       if (mode === 'reject-4xx')
         return cb(Object.assign(new Error('try again later (smtp-sink)'), { responseCode: 451 }));
       cb(null, `queued as ${seq}`);

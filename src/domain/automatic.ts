@@ -25,7 +25,8 @@ export type { OwnIdentity } from './automaticSignals.js';
  */
 const DECISIVE_SUBJECTS: Array<{ pattern: RegExp; reason: string; kind: 'auto-reply' | 'bounce' }> = [
   {
-    pattern: /^(automatic reply|automatisch antwoord|auto[- ]?reply|out of office auto[- ]?reply|abwesenheitsnotiz|r[ée]ponse automatique)\s*:/i,
+    pattern:
+      /^(automatic reply|automatisch antwoord|auto[- ]?reply|out of office auto[- ]?reply|abwesenheitsnotiz|r[ée]ponse automatique)\s*:/i,
     reason: 'subject:automatic-reply',
     kind: 'auto-reply',
   },
@@ -38,8 +39,15 @@ const DECISIVE_SUBJECTS: Array<{ pattern: RegExp; reason: string; kind: 'auto-re
 ];
 
 const SUPPORTING_SUBJECTS: Array<{ pattern: RegExp; reason: string }> = [
-  { pattern: /\b(afwezig\w*|out of (the )?office|vakantie|vacation|auto[- ]?respon\w*|automati\w* (reply|antwoord))\b/i, reason: 'subject:out-of-office' },
-  { pattern: /\b(undeliver\w*|undelivered|onbestelbaar|delivery (status|failure|failed)|returned mail|failure notice|mail delivery)\b/i, reason: 'subject:delivery-failure' },
+  {
+    pattern: /\b(afwezig\w*|out of (the )?office|vakantie|vacation|auto[- ]?respon\w*|automati\w* (reply|antwoord))\b/i,
+    reason: 'subject:out-of-office',
+  },
+  {
+    pattern:
+      /\b(undeliver\w*|undelivered|onbestelbaar|delivery (status|failure|failed)|returned mail|failure notice|mail delivery)\b/i,
+    reason: 'subject:delivery-failure',
+  },
 ];
 
 /** What `detectAutomatic` needs to know about us. */
@@ -57,13 +65,16 @@ export function detectAutomatic(mail: ParsedMail, ctx: AutomaticContext): Automa
   const signals: Signal[] = [...senderSignals(mail, ctx), ...headerSignals(mail), ...mimeSignals(mail)];
   const subject = mail.subject.trim();
   for (const { pattern, reason, kind } of DECISIVE_SUBJECTS) {
-    // Decisive subjects rank below every specific header: they say less about the kind.
-    if (pattern.test(subject)) signals.push({ reason, kind, weight: 25 });
+    // Ranked above the generic fields (Auto-Submitted, Precedence, Return-Path <>) because the
+    // phrase tells a bounce from an out-of-office; below every specific header.
+    if (pattern.test(subject)) signals.push({ reason, kind, weight: 45 });
   }
   if (signals.length === 0) return { automatic: false, reasons: [], kind: null };
 
-  for (const { pattern, reason } of SUPPORTING_SUBJECTS) {
-    if (pattern.test(subject) && !signals.some((s) => s.reason === reason)) {
+  // A decisive subject already says what the supporting words would; list it once.
+  const subjectListed = signals.some((s) => s.reason.startsWith('subject:'));
+  for (const { pattern, reason } of subjectListed ? [] : SUPPORTING_SUBJECTS) {
+    if (pattern.test(subject)) {
       // Weight 0: a supporting word never picks the kind over a real signal.
       signals.push({ reason, kind: reason === 'subject:delivery-failure' ? 'bounce' : 'auto-reply', weight: 0 });
     }

@@ -20,6 +20,8 @@ export function createImapClient(target: ImapTarget, s: ImapSettings): ImapFlow 
     auth: { user: target.user, pass: target.pass },
     logger: false,
     disableAutoIdle: !s.idle,
+    // imapflow waits 15 s of quiet before it IDLEs; new mail must become a case within about a second.
+    autoIdleDelay: 500,
     // Re-issue IDLE regularly so a silently dropped connection is noticed and NAT state kept.
     maxIdleTime: 4 * 60 * 1000,
     connectionTimeout: s.connectTimeoutSeconds * 1000,

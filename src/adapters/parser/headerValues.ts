@@ -24,15 +24,15 @@ export function headersFromLines(lines: HeaderLines): Record<string, string[]> {
 }
 
 /**
- * Message-IDs in a header value, without angle brackets. Whitespace inside the brackets is
- * dropped (obsolete syntax allows it around the dots and the `@`). A value without brackets is
+ * Message-IDs in a header value, without angle brackets. Whitespace and comments inside the
+ * brackets are dropped (obsolete syntax allows them around the dots and the `@`). A value without brackets is
  * taken whole when it is one token, because some mailers omit them.
  */
 export function messageIds(value: string | undefined): string[] {
   if (value === undefined) return [];
   const ids: string[] = [];
   for (const match of value.matchAll(/<([^<>]*)>/g)) {
-    const id = (match[1] ?? '').replace(/\s+/g, '');
+    const id = (match[1] ?? '').replace(/\([^()]*\)/g, '').replace(/\s+/g, '');
     if (id !== '') ids.push(id);
   }
   if (ids.length === 0) {
@@ -53,7 +53,10 @@ export function messageIdsOf(values: string[] | undefined): string[] {
  */
 export function isoDate(value: string | undefined): string | null {
   if (value === undefined) return null;
-  const cleaned = value.replace(/\([^()]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = value
+    .replace(/\([^()]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (cleaned === '') return null;
   const date = new Date(cleaned);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();

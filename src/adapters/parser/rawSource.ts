@@ -26,7 +26,8 @@ export function normaliseSource(input: Buffer): NormalisedSource {
     raw = Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1');
     warnings.push('bare-cr-line-endings');
   }
-  if (raw.subarray(0, 5).toString('latin1') === 'From ') {
+  // `From sender date`, not the obsolete header syntax `From  : Name <addr>` (RFC 5322 §4.5.3).
+  if (/^From [^\s:]/.test(raw.subarray(0, 6).toString('latin1'))) {
     const eol = raw.indexOf(LF);
     raw = eol === -1 ? Buffer.alloc(0) : raw.subarray(eol + 1);
     warnings.push('mbox-from-line');

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// `npm run demo`: the main job on a private local mail stack. Starts Dovecot, Redis and an SMTP
+// capture server on free loopback ports, drops a few Dutch sample complaints (and one
+// out-of-office reply, which must not become a case) into the complaints mailbox, runs the real
+// worker until everything is ingested, and shows the cases created. The database stays in
+// data/demo/ afterwards:  node bin/klachtenbus.js --config data/demo/config.yaml cases list
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ImapFlow } from 'imapflow';
+import { startMailStack } from './mailstack.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin/klachtenbus.js');
+const DEMO = join(ROOT, 'data/demo');
+
+const date = new Date().toUTCString().replace('GMT', '+0000');
+const sample = (from, subject, body, extra = []) =>
+  [
+    `From: ${from}`,
+    'To: StudiJob Klachten <klachten@studijob.test>',
+    `Subject: ${subject}`,
+    `Date: ${date}`,
+    `Message-ID: <${Math.random().toString(36).slice(2)}.demo@mail.test>`,
+    ...extra,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    body,
+  ].join('\r\n');
+
+const MAILS = [
+  sample(
+    'Sanne Jansen <sanne.jansen@mail.test>',
+    'Loonstrook week 46 ontbreekt',
+    'Beste StudiJob,\n\nIk heb mijn loonstrook van week 46 nog steeds niet ontvangen, terwijl ik al twee keer heb gebeld.\nKunt u dit oplossen?\n\nMet vriendelijke groet,\nSanne Jansen\n06-12345678',
+  ),
+  sample(
+    'Petra de Vries <p.devries@bouwbedrijf-devries.test>',
+    'Klacht over uitzendkracht op project Zuidas',
+    'Geachte heer/mevrouw,\n\nDe uitzendkracht die u maandag stuurde, kwam twee dagen te laat en zonder veiligheidsschoenen.\nWij zijn hier zeer ontevreden over en verwachten een reactie.\n\nPetra de Vries\nBouwbedrijf De Vries',
+  ),
+  sample(
+    'Mohamed El Amrani <m.elamrani@mail.test>',
+    'Onvriendelijke behandeling bij intake',
+    'Hallo,\n\nBij mijn intakegesprek op het kantoor in Utrecht werd ik erg onvriendelijk te woord gestaan.\nIk wil hier graag een klacht over indienen.\n\nGroet,\nMohamed',
+  ),
+  sample(
+    'Jan Bakker <jan.bakker@mail.test>',
+    'Automatisch antwoord: Uw bericht',
+    'Ik ben tot en met 30 november afwezig. Uw bericht wordt niet doorgestuurd.',
+    ['Auto-Submitted: auto-replied', 'X-Auto-Response-Suppress: All'],
+  ),
+];
+
+function cli(...args) {
+  const r = spawnSync(process.execPath, [BIN, '--config', join(DEMO, 'config.yaml'), ...args], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`klachtenbus ${args.join(' ')} exited with ${r.status}`);
+}
+
+const stack = await startMailStack({ users: [{ user: 'klachten', pass: 'demo' }] });
+let worker;
+try {
+  console.log(
+    `Private mail stack: IMAP 127.0.0.1:${stack.imap.port}, Redis ${stack.redis.port}, SMTP ${stack.smtp.port}`,
+  );
+  rmSync(DEMO, { recursive: true, force: true });
+  mkdirSync(DEMO, { recursive: true });
+  writeFileSync(
+    join(DEMO, 'config.yaml'),
+    [
+      'complaintsAddress: klachten@studijob.test',
+      'dataDir: .',
+      'imap:',
+      `  url: imap://klachten:demo@127.0.0.1:${stack.imap.port}/INBOX`,
+      'staff:',
+      '  domains: [studijob.test]',
+      'complainants:',
+      '  clientDomains: [bouwbedrijf-devries.test]',
+      'log:',
+      '  level: warn',
+      '',
+    ].join('\n'),
+  );
+
+  const imap = new ImapFlow({ ...stack.imap, secure: false, auth: { user: 'klachten', pass: 'demo' }, logger: false });
+  await imap.connect();
+  for (const m of MAILS) await imap.append('INBOX', m);
+  await imap.logout();
+  console.log(`Delivered ${MAILS.length} mails to the complaints mailbox. Starting the worker…\n`);
+
+  worker = spawn(process.execPath, [BIN, '--config', join(DEMO, 'config.yaml'), 'start'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, KLACHTENBUS_LOG_LEVEL: 'info' },
+  });
+  await new Promise((resolveIdle, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('the worker did not finish in 60 s')), 60000);
+    worker.on('exit', (code) => reject(new Error(`the worker exited early (${code})`)));
+    worker.stdout.on('data', (d) => {
+      buf += d;
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        const line = JSON.parse(buf.slice(0, nl));
+        buf = buf.slice(nl + 1);
+        if (line.event === 'intake.committed') console.log(`  worker: ${line.msg}  (${line.messageId})`);
+        if (line.event === 'imap.idle') {
+          clearTimeout(timer);
+          resolveIdle();
+        }
+      }
+    });
+  });
+  worker.removeAllListeners('exit');
+  worker.kill('SIGTERM');
+  await new Promise((r) => worker.on('exit', r));
+  worker = undefined;
+
+  console.log('\n$ klachtenbus cases list');
+  cli('cases', 'list');
+  console.log('\n$ klachtenbus mail list');
+  cli('mail', 'list');
+  console.log('\n$ klachtenbus cases show <first case>');
+  const first = JSON.parse(
+    spawnSync(process.execPath, [BIN, '--config', join(DEMO, 'config.yaml'), 'cases', 'list', '--json'], {
+      encoding: 'utf8',
+    }).stdout,
+  )[0];
+  cli('cases', 'show', first.number);
+  console.log(`\nThe data stays in data/demo/. Try: node bin/klachtenbus.js --config data/demo/config.yaml cases list`);
+} finally {
+  worker?.kill('SIGKILL');
+  await stack.stop();
+}

@@ -1,0 +1,162 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin/klachtenbus.js');
+
+export interface LogLine {
+  event?: string;
+  msg?: string;
+  level?: number;
+  [k: string]: unknown;
+}
+
+/** Writes a config file for a test in a fresh temp dir and returns its path (data dir beside it). */
+export function writeTestConfig(imapUrl: string, over: Record<string, unknown> = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kb-it-'));
+  const file = path.join(dir, 'config.yaml');
+  const base = {
+    complaintsAddress: 'klachten@studijob.test',
+    dataDir: './data',
+    imap: {
+      url: imapUrl,
+      pollIntervalSeconds: 5,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
+      connectTimeoutSeconds: 5,
+      ...((over.imap as object) ?? {}),
+    },
+    staff: { domains: ['studijob.test'] },
+    complainants: { clientDomains: ['bouwbedrijf-devries.test'], tempWorkerDomains: [] },
+    intake: { messageIdDomain: 'klachtenbus.test', ...((over.intake as object) ?? {}) },
+    log: { level: 'info' },
+  };
+  writeFileSync(file, stringify({ ...base, ...over, imap: base.imap, intake: base.intake }));
+  return file;
+}
+
+/** The real worker (`klachtenbus start`) as a child process, with its JSON log lines collected. */
+export class WorkerProcess {
+  readonly logs: LogLine[] = [];
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+  private listeners: Array<() => void> = [];
+  stderr = '';
+
+  constructor(configFile: string, env: Record<string, string> = {}) {
+    this.child = spawn(process.execPath, [BIN, 'start', '--config', configFile], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buf = '';
+    this.child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          this.logs.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.logs.push({ msg: line });
+        }
+        this.listeners.forEach((l) => l());
+      }
+    });
+    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code, signal) => {
+        this.listeners.forEach((l) => l());
+        resolve(signal ? null : code);
+      }),
+    );
+  }
+
+  count(event: string): number {
+    return this.logs.filter((l) => l.event === event).length;
+  }
+
+  /** Resolves when `pred` holds for the collected logs; fails with the log tail on timeout or exit. */
+  waitForLog(pred: (logs: LogLine[]) => boolean, timeoutMs = 20000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (pred(this.logs)) {
+          cleanup();
+          resolve();
+        } else if (this.child.exitCode !== null || this.child.signalCode !== null) {
+          cleanup();
+          reject(new Error(`worker exited; stderr: ${this.stderr}\nlogs: ${this.tail()}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for worker log; stderr: ${this.stderr}\nlogs: ${this.tail()}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.listeners = this.listeners.filter((l) => l !== check);
+      };
+      this.listeners.push(check);
+      check();
+    });
+  }
+
+  /** Waits until the worker has synced and is waiting for mail, `n` times in all. */
+  waitIdle(n = 1, timeoutMs?: number): Promise<void> {
+    return this.waitForLog((logs) => logs.filter((l) => l.event === 'imap.idle').length >= n, timeoutMs);
+  }
+
+  async stop(): Promise<number | null> {
+    this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  private tail(): string {
+    return this.logs
+      .slice(-15)
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+  }
+}
+
+/** Runs a CLI command to completion. */
+export function cli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function cliJson<T>(configFile: string, args: string[]): T {
+  const r = cli(['--config', configFile, ...args, '--json']);
+  if (r.code !== 0) throw new Error(`klachtenbus ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+export interface CaseJson {
+  number: string;
+  status: string;
+  needsReview: boolean;
+  receivedAt: string;
+  registeredBy: string;
+  complainant: { name: string | null; email: string | null; type: string };
+  subject: string;
+  description: string;
+  handler: string | null;
+}
+
+export interface MailJson {
+  messageId: string;
+  messageIdSynthesised: boolean;
+  from: string | null;
+  subject: string;
+  classification: string;
+  caseNumber: string | null;
+  reasons: string[];
+}
