@@ -40,6 +40,8 @@ function exitCodeFor(err: unknown): number {
     process.stderr.write(`klachtenbus: ${err.message} [${err.code}]\n`);
     return err.code === 'INPUT_INVALID' ? 2 : 1;
   }
-  process.stderr.write(`klachtenbus: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `klachtenbus: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   return 1;
 }

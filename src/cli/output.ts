@@ -31,7 +31,9 @@ export function caseDetail(c: CaseDetailView): string {
   for (const m of c.messages) {
     lines.push(`  ${m.receivedAt}  ${m.classification.padEnd(18)} ${m.from ?? '-'}  ${truncate(m.subject, 60)}`);
     for (const a of m.attachments)
-      lines.push(`      attachment: ${a.filename} (${a.contentType}, ${a.size} bytes${a.withheld ? `, withheld: ${a.withheld}` : ''})`);
+      lines.push(
+        `      attachment: ${a.filename} (${a.contentType}, ${a.size} bytes${a.withheld ? `, withheld: ${a.withheld}` : ''})`,
+      );
   }
   lines.push('', 'Timeline:');
   for (const e of c.timeline) lines.push(`  ${e.at}  ${e.actor.padEnd(10)} ${e.type}`);
@@ -52,7 +54,11 @@ export function mailTable(mail: MailView[]): string {
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [fmt(head), ...rows.map(fmt)].join('\n');
 }
 

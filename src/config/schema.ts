@@ -25,7 +25,10 @@ export const configSchema = z
         url: z.string().min(1).optional(),
         afterIngest: z.enum(['move', 'flag', 'none']).default('move'),
         processedFolder: z.string().min(1).default('Processed'),
-        processedFlag: z.string().regex(/^\$?[A-Za-z0-9_-]+$/).default('$Klachtenbus'),
+        processedFlag: z
+          .string()
+          .regex(/^\$?[A-Za-z0-9_-]+$/)
+          .default('$Klachtenbus'),
         idle: z.boolean().default(true),
         pollIntervalSeconds: z.number().int().min(5).max(3600).default(60),
         fetchBatchSize: z.number().int().min(1).max(1000).default(50),
@@ -41,11 +44,21 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    smtp: z.object({ url: z.string().min(1).optional() }).strict().prefault({}),
-    redis: z.object({ url: z.string().min(1).optional() }).strict().prefault({}),
+    smtp: z
+      .object({ url: z.string().min(1).optional() })
+      .strict()
+      .prefault({}),
+    redis: z
+      .object({ url: z.string().min(1).optional() })
+      .strict()
+      .prefault({}),
     intake: z
       .object({
-        maxAttachmentBytes: z.number().int().min(0).default(25 * 1024 * 1024),
+        maxAttachmentBytes: z
+          .number()
+          .int()
+          .min(0)
+          .default(25 * 1024 * 1024),
         parserThreads: z.number().int().min(1).max(16).default(2),
         parseTimeoutMs: z.number().int().min(100).default(30_000),
         /** Further addresses of ours (besides complaintsAddress): mail from them is never a complaint. */
@@ -58,7 +71,10 @@ export const configSchema = z
       .prefault({}),
     cases: z
       .object({
-        numberPrefix: z.string().regex(/^[A-Z]{1,8}$/, 'must be 1 to 8 capital letters').default('KL'),
+        numberPrefix: z
+          .string()
+          .regex(/^[A-Z]{1,8}$/, 'must be 1 to 8 capital letters')
+          .default('KL'),
         timezone: z.string().default('Europe/Amsterdam'),
       })
       .strict()

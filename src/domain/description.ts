@@ -5,7 +5,8 @@
 
 // Where the complainant's own words end and quoted history begins: "Op ma 17 nov 2025 om 09:12
 // schreef Petra <p@x>:", "On … wrote:", Apple's "… heeft … het volgende geschreven:". It must
-// name an address or a time, so a complainant's own "Op 3 november schreef ik u al:" rarely ends it.
+// name an address or a time, so a complainant's own "Op 3 november schreef ik u al:" rarely
+// ends it.
 const REPLY_HEADER_START = /^(op|on|am|le|el)\s/i;
 const REPLY_HEADER_END = /(schreef|geschreven|wrote|schrieb|a écrit|escribió)\b[^:]{0,80}:$/i;
 const REPLY_HEADER_EVIDENCE = /@|\d{1,2}[:.]\d{2}/;
@@ -37,10 +38,11 @@ function isReplyHeader(lines: string[], i: number): boolean {
 
 /**
  * The meaningful body lines. Skipped: quoted (`>`) lines, greeting-only and link-only lines,
- * forward separators with the header lines under them. Reading stops at a signature (`-- `, or a closing such as
- * "Met vriendelijke groet") and at quoted history: a reply header ("Op … schreef …:", "On …
- * wrote:") or Outlook's "Oorspronkelijk bericht" separator — unless nothing has been read yet
- * (a bottom-posted reply), in which case the history is passed over and reading goes on.
+ * forward separators with the header lines under them. Reading stops at a signature (`-- `, or a
+ * closing such as "Met vriendelijke groet") and at quoted history: a reply header ("Op …
+ * schreef …:", "On … wrote:") or Outlook's "Oorspronkelijk bericht" separator — unless nothing
+ * has been read yet (a bottom-posted reply), in which case the history is passed over and
+ * reading goes on.
  *
  * In a forward the complaint is the forwarded text, so there a signature only pauses reading
  * until the next separator, and separators never stop it.

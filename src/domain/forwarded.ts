@@ -4,10 +4,12 @@
  * Pure: text in, address out.
  *
  * Layouts recognised (English, Dutch, German, French labels):
- * - Gmail:       `---------- Forwarded message ---------` / `Doorgestuurd bericht`, then From/Van first;
+ * - Gmail:       `---------- Forwarded message ---------` / `Doorgestuurd bericht`, From/Van
+ *                first;
  * - Outlook:     `-----Original Message-----` / `-----Oorspronkelijk bericht-----`, or a line of
  *                underscores, then `Van:` / `Verzonden:` / `Aan:` / `Onderwerp:`;
- * - Apple Mail:  `Begin forwarded message:` / `Begin doorgestuurd bericht:`, a blank line, headers;
+ * - Apple Mail:  `Begin forwarded message:` / `Begin doorgestuurd bericht:`, a blank line,
+ *                then the headers;
  * - Thunderbird: `-------- Forwarded Message --------`, Subject and Date before From;
  * - any bare block of two or more such header lines when the subject says it is a forward.
  */

@@ -175,9 +175,7 @@ export function commitIntake(deps: IntakeDeps, prepared: PreparedMail): IntakeRe
 function alreadyStored(deps: IntakeDeps, mail: IncomingMail, rowId: number, messageId: string): IntakeResult {
   if (mail.imap) recordUid(deps.db, mail.imap.mailbox, mail.imap.uidvalidity, mail.imap.uid, rowId);
   const row = deps.db
-    .prepare(
-      `SELECT m.classification, c.number FROM messages m LEFT JOIN cases c ON c.id = m.case_id WHERE m.id = ?`,
-    )
+    .prepare(`SELECT m.classification, c.number FROM messages m LEFT JOIN cases c ON c.id = m.case_id WHERE m.id = ?`)
     .get(rowId) as { classification: Classification; number: string | null };
   return {
     messageRowId: rowId,

@@ -60,7 +60,10 @@ export class MailboxWatcher {
         await this.session();
       } catch (err) {
         const e = coerceError(err) as Error & { code?: string; responseText?: string };
-        log.warn({ event: 'imap.error', code: e.code, err: e.message, detail: e.responseText }, 'IMAP connection failed');
+        log.warn(
+          { event: 'imap.error', code: e.code, err: e.message, detail: e.responseText },
+          'IMAP connection failed',
+        );
       } finally {
         const c = this.client;
         this.client = null;

@@ -54,9 +54,12 @@ export function mail(h: {
     `Subject: ${h.subject}`,
     `Date: ${h.date ?? 'Tue, 24 Nov 2026 10:00:00 +0100'}`,
   ];
-  if (h.messageId !== null) lines.push(`Message-ID: <${h.messageId ?? `${Math.random().toString(36).slice(2)}@mail.test`}>`);
+  if (h.messageId !== null)
+    lines.push(`Message-ID: <${h.messageId ?? `${Math.random().toString(36).slice(2)}@mail.test`}>`);
   if (h.inReplyTo) lines.push(`In-Reply-To: <${h.inReplyTo}>`, `References: <${h.inReplyTo}>`);
   lines.push(...(h.extra ?? []), 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '');
-  lines.push(h.body ?? 'Geachte heer/mevrouw,\n\nIk ben niet tevreden over de gang van zaken.\n\nMet vriendelijke groet,\nKlant');
+  lines.push(
+    h.body ?? 'Geachte heer/mevrouw,\n\nIk ben niet tevreden over de gang van zaken.\n\nMet vriendelijke groet,\nKlant',
+  );
   return Buffer.from(lines.join('\r\n'));
 }

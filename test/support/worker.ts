@@ -128,7 +128,10 @@ export class WorkerProcess {
 }
 
 /** Runs a CLI command to completion. */
-export function cli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+export function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

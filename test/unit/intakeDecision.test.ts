@@ -1,7 +1,8 @@
+import type { AutomaticVerdict } from '../../src/domain/types.js';
 import { complainantTypeFor, decideIntake, isStaffAddress, type IntakeFacts } from '../../src/domain/intakeDecision.js';
 
-const human = { automatic: false, reasons: [], kind: null } as const;
-const auto = { automatic: true, reasons: ['header:auto-submitted'], kind: 'auto-reply' } as const;
+const human: AutomaticVerdict = { automatic: false, reasons: [], kind: null };
+const auto: AutomaticVerdict = { automatic: true, reasons: ['header:auto-submitted'], kind: 'auto-reply' };
 const openCase = { id: 1, number: 'KL-2026-0001', status: 'open' as const, complainantEmail: 'klant@a.test' };
 const closedCase = { ...openCase, status: 'closed' as const };
 
@@ -32,7 +33,9 @@ describe('decideIntake', () => {
   });
 
   test('a subject tag is trusted from staff', () => {
-    const d = decideIntake(facts({ taggedCase: openCase, senderIsStaff: true, sender: { name: '', address: 'jan@org.test' } }));
+    const d = decideIntake(
+      facts({ taggedCase: openCase, senderIsStaff: true, sender: { name: '', address: 'jan@org.test' } }),
+    );
     expect(d).toMatchObject({ action: 'reply' });
   });
 

@@ -8,9 +8,18 @@ import { intakeHarness, mail } from '../support/intakeHarness.js';
 describe('intakeMessage', () => {
   test('a complaint becomes case KL-2026-0001 with its registration fields, raw source kept', async () => {
     const h = intakeHarness();
-    const raw = mail({ from: 'Petra de Vries <P.deVries@bouwbedrijf-devries.test>', subject: 'Klacht over factuur', messageId: 'a1@x.test' });
+    const raw = mail({
+      from: 'Petra de Vries <P.deVries@bouwbedrijf-devries.test>',
+      subject: 'Klacht over factuur',
+      messageId: 'a1@x.test',
+    });
     const r = await intakeMessage(h.deps, { raw, source: 'file' });
-    expect(r).toMatchObject({ classification: 'complaint', caseNumber: 'KL-2026-0001', created: true, caseCreated: true });
+    expect(r).toMatchObject({
+      classification: 'complaint',
+      caseNumber: 'KL-2026-0001',
+      created: true,
+      caseCreated: true,
+    });
     const c = showCase(h.db, 'KL-2026-0001');
     expect(c).toMatchObject({
       status: 'open',
@@ -47,7 +56,10 @@ describe('intakeMessage', () => {
 
   test('another mail reusing a Message-ID is kept as a duplicate, not a case', async () => {
     const h = intakeHarness();
-    await intakeMessage(h.deps, { raw: mail({ from: 'a@klant.test', subject: 'Een', messageId: 'reused@x.test' }), source: 'file' });
+    await intakeMessage(h.deps, {
+      raw: mail({ from: 'a@klant.test', subject: 'Een', messageId: 'reused@x.test' }),
+      source: 'file',
+    });
     const r = await intakeMessage(h.deps, {
       raw: mail({ from: 'b@klant.test', subject: 'Twee', messageId: 'reused@x.test' }),
       source: 'file',
@@ -59,7 +71,10 @@ describe('intakeMessage', () => {
 
   test('a reply threads by Message-ID; a reply to a closed case reopens it', async () => {
     const h = intakeHarness();
-    await intakeMessage(h.deps, { raw: mail({ from: 'a@klant.test', subject: 'Klacht', messageId: 'orig@x.test' }), source: 'file' });
+    await intakeMessage(h.deps, {
+      raw: mail({ from: 'a@klant.test', subject: 'Klacht', messageId: 'orig@x.test' }),
+      source: 'file',
+    });
     setCaseStatus(h.db, 1, 'closed', '2026-11-24T10:00:00Z');
     const r = await intakeMessage(h.deps, {
       raw: mail({ from: 'a@klant.test', subject: 'Re: Klacht', inReplyTo: 'orig@x.test' }),
@@ -74,9 +89,15 @@ describe('intakeMessage', () => {
 
   test('with new-linked, a reply to a closed case opens a new case linked to the old one', async () => {
     const h = intakeHarness({ replyToClosedCase: 'new-linked' });
-    await intakeMessage(h.deps, { raw: mail({ from: 'a@klant.test', subject: 'Klacht', messageId: 'o@x.test' }), source: 'file' });
+    await intakeMessage(h.deps, {
+      raw: mail({ from: 'a@klant.test', subject: 'Klacht', messageId: 'o@x.test' }),
+      source: 'file',
+    });
     setCaseStatus(h.db, 1, 'closed', '2026-11-24T10:00:00Z');
-    const r = await intakeMessage(h.deps, { raw: mail({ from: 'a@klant.test', subject: 'Re: Klacht', inReplyTo: 'o@x.test' }), source: 'file' });
+    const r = await intakeMessage(h.deps, {
+      raw: mail({ from: 'a@klant.test', subject: 'Re: Klacht', inReplyTo: 'o@x.test' }),
+      source: 'file',
+    });
     expect(r).toMatchObject({ classification: 'complaint', caseNumber: 'KL-2026-0002' });
     expect(showCase(h.db, 'KL-2026-0002').linkedCase).toBe('KL-2026-0001');
     expect(showCase(h.db, 'KL-2026-0001').status).toBe('closed');
@@ -85,7 +106,10 @@ describe('intakeMessage', () => {
   test('a subject tag joins only from the complainant; from a stranger it is a new case', async () => {
     const h = intakeHarness();
     await intakeMessage(h.deps, { raw: mail({ from: 'a@klant.test', subject: 'Klacht' }), source: 'file' });
-    const own = await intakeMessage(h.deps, { raw: mail({ from: 'a@klant.test', subject: 'Re: [KL-2026-0001] Klacht' }), source: 'file' });
+    const own = await intakeMessage(h.deps, {
+      raw: mail({ from: 'a@klant.test', subject: 'Re: [KL-2026-0001] Klacht' }),
+      source: 'file',
+    });
     const stranger = await intakeMessage(h.deps, {
       raw: mail({ from: 'x@ander.test', subject: 'Fwd: [KL-2026-0001] Klacht' }),
       source: 'file',
@@ -120,9 +144,21 @@ describe('intakeMessage', () => {
     const h = intakeHarness();
     // 31 Dec 2026 23:30 UTC is already 1 Jan 2027 in Amsterdam.
     const at = (iso: string) => new Date(iso);
-    await intakeMessage(h.deps, { raw: mail({ from: 'a@k.test', subject: 'x' }), source: 'file', receivedAt: at('2026-12-31T22:30:00Z') });
-    await intakeMessage(h.deps, { raw: mail({ from: 'b@k.test', subject: 'y' }), source: 'file', receivedAt: at('2026-12-31T23:30:00Z') });
-    await intakeMessage(h.deps, { raw: mail({ from: 'c@k.test', subject: 'z' }), source: 'file', receivedAt: at('2026-12-31T22:59:00Z') });
+    await intakeMessage(h.deps, {
+      raw: mail({ from: 'a@k.test', subject: 'x' }),
+      source: 'file',
+      receivedAt: at('2026-12-31T22:30:00Z'),
+    });
+    await intakeMessage(h.deps, {
+      raw: mail({ from: 'b@k.test', subject: 'y' }),
+      source: 'file',
+      receivedAt: at('2026-12-31T23:30:00Z'),
+    });
+    await intakeMessage(h.deps, {
+      raw: mail({ from: 'c@k.test', subject: 'z' }),
+      source: 'file',
+      receivedAt: at('2026-12-31T22:59:00Z'),
+    });
     const numbers = h.db.prepare('SELECT number FROM cases ORDER BY id').pluck().all();
     expect(numbers).toEqual(['KL-2026-0001', 'KL-2027-0001', 'KL-2026-0002']);
   });

@@ -106,6 +106,13 @@ describe('parseMail structure', () => {
 });
 
 describe('parseMail never throws', () => {
+  test('a header named __proto__ is an ordinary field, not a prototype', async () => {
+    const mail = await parsed(crlf(['From: a@b.test', '__proto__: x', 'Constructor: y', '', 'body']));
+    expect(Object.getPrototypeOf(mail.headers)).toBe(Object.prototype);
+    expect(Object.hasOwn(mail.headers, '__proto__')).toBe(true);
+    expect(mail.headers['constructor']).toEqual(['y']);
+  });
+
   test.each([
     ['an empty buffer', Buffer.alloc(0)],
     ['random bytes', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))],

@@ -9,24 +9,25 @@ import type { Address } from '../../domain/types.js';
 
 /** Header fields by lower-case name, values unfolded (CRLF + WSP → WSP) but not decoded. */
 export function headersFromLines(lines: HeaderLines): Record<string, string[]> {
-  const headers: Record<string, string[]> = {};
+  // A Map, then Object.fromEntries: a field named `__proto__` becomes an own property instead of
+  // replacing the object's prototype.
+  const headers = new Map<string, string[]>();
   for (const { key, line } of lines) {
     // mailsplit reports continuation lines it cannot attach to a field with an empty key.
     if (key === '') continue;
     const colon = line.indexOf(':');
     const value = (colon === -1 ? '' : line.slice(colon + 1)).replace(/\r?\n(?=[ \t])/g, '').trim();
-    // Object.hasOwn, not `in`: a field called `constructor` must not hit the prototype.
-    const list = Object.hasOwn(headers, key) ? headers[key] : undefined;
+    const list = headers.get(key);
     if (list) list.push(value);
-    else headers[key] = [value];
+    else headers.set(key, [value]);
   }
-  return headers;
+  return Object.fromEntries(headers);
 }
 
 /**
  * Message-IDs in a header value, without angle brackets. Whitespace and comments inside the
- * brackets are dropped (obsolete syntax allows them around the dots and the `@`). A value without brackets is
- * taken whole when it is one token, because some mailers omit them.
+ * brackets are dropped (obsolete syntax allows them around the dots and the `@`). A value without
+ * brackets is taken whole when it is one token, because some mailers omit them.
  */
 export function messageIds(value: string | undefined): string[] {
   if (value === undefined) return [];

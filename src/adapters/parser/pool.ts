@@ -49,9 +49,18 @@ export class ParserPool {
 
   parse(raw: Buffer): Promise<ParseOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, error: 'parser pool is closed' });
+    // A mail far beyond the attachment cap is not handed to a thread at all: parsing it could
+    // exhaust memory, and its attachments would be withheld anyway. Its raw source is kept.
+    const maxParse = 4 * this.opts.maxAttachmentBytes + 16 * 1024 * 1024;
+    if (raw.length > maxParse)
+      return Promise.resolve({ ok: false, error: `too large to parse (${raw.length} bytes > ${maxParse})` });
     return new Promise((resolve) => {
       // A copy: the raw buffer stays with the caller (it is stored), the copy may be moved.
-      const req: ParseRequest = { id: this.nextId++, raw: new Uint8Array(raw), maxAttachmentBytes: this.opts.maxAttachmentBytes };
+      const req: ParseRequest = {
+        id: this.nextId++,
+        raw: new Uint8Array(raw),
+        maxAttachmentBytes: this.opts.maxAttachmentBytes,
+      };
       this.queue.push({ req, resolve });
       this.pump();
     });

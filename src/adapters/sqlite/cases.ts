@@ -69,8 +69,20 @@ export function insertCase(db: Database, c: NewCase): number {
        VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
-      c.number, c.year, c.seq, c.needsReview ? 1 : 0, c.receivedAt, c.registeredBy, c.complainantName,
-      c.complainantEmail, c.complainantType, c.subject, c.description, c.linkedCaseId, c.now, c.now,
+      c.number,
+      c.year,
+      c.seq,
+      c.needsReview ? 1 : 0,
+      c.receivedAt,
+      c.registeredBy,
+      c.complainantName,
+      c.complainantEmail,
+      c.complainantType,
+      c.subject,
+      c.description,
+      c.linkedCaseId,
+      c.now,
+      c.now,
     );
   return Number(info.lastInsertRowid);
 }

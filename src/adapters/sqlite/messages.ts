@@ -50,10 +50,26 @@ export function insertMessage(db: Database, m: NewMessage): number {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
-      m.messageId, m.synthetic ? 1 : 0, m.rawSha256, m.rawSize, m.source, m.receivedAt, m.dateHeader,
-      m.from?.name ?? null, m.from?.address ?? null, JSON.stringify(m.to), m.subject, m.inReplyTo,
-      JSON.stringify(m.references), m.text, m.html, m.classification, JSON.stringify(m.reasons), m.parseError,
-      m.caseId, m.now,
+      m.messageId,
+      m.synthetic ? 1 : 0,
+      m.rawSha256,
+      m.rawSize,
+      m.source,
+      m.receivedAt,
+      m.dateHeader,
+      m.from?.name ?? null,
+      m.from?.address ?? null,
+      JSON.stringify(m.to),
+      m.subject,
+      m.inReplyTo,
+      JSON.stringify(m.references),
+      m.text,
+      m.html,
+      m.classification,
+      JSON.stringify(m.reasons),
+      m.parseError,
+      m.caseId,
+      m.now,
     );
   return Number(info.lastInsertRowid);
 }
@@ -101,7 +117,9 @@ export function listMessages(db: Database, filter: { classification?: string | u
 
 export function messagesForCase(db: Database, caseId: number): Array<MessageSummary & { text: string }> {
   const rows = db
-    .prepare(`${SUMMARY.replace('m.source', 'm.source, m.body_text AS text')} WHERE m.case_id = ? ORDER BY m.received_at, m.id`)
+    .prepare(
+      `${SUMMARY.replace('m.source', 'm.source, m.body_text AS text')} WHERE m.case_id = ? ORDER BY m.received_at, m.id`,
+    )
     .all(caseId) as Array<SummaryRow & { text: string }>;
   return rows.map((r) => ({ ...toSummary(r), text: r.text }));
 }
