@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createLogger, type Logger } from '../adapters/logger.js';
+import { openDatabase, type Database } from '../adapters/sqlite/open.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 
@@ -13,4 +14,15 @@ export function commandContext(cmd: Command, logTo: 1 | 2 = 2): { config: Config
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Runs a read command against the database of the configured data dir, closing it afterwards. */
+export function withDatabase<T>(cmd: Command, fn: (db: Database) => T): T {
+  const { config } = commandContext(cmd);
+  const db = openDatabase(config.dataDir);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
 }

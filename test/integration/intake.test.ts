@@ -106,6 +106,9 @@ describe('intake from a real IMAP mailbox', () => {
     expect(processed).toHaveLength(delivered.length + 1);
     for (const m of processed) expect(m.flags).toContain('$Klachtenbus');
 
+    // The mailbox password never reaches the logs.
+    expect(JSON.stringify(worker.logs) + worker.stderr).not.toContain(box.pass);
+
     // A restart over the same mailbox creates nothing new.
     expect(await worker.stop()).toBe(0);
     const again = startWorker(config);

@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
-import { openDatabase } from '../../adapters/sqlite/open.js';
 import type { CaseStatus } from '../../domain/types.js';
 import { listCaseViews, showCase } from '../../usecases/caseViews.js';
-import { commandContext, printJson } from '../context.js';
+import { printJson, withDatabase } from '../context.js';
 import { caseDetail, casesTable } from '../output.js';
 
 export function registerCaseCommands(program: Command): void {
@@ -13,15 +12,11 @@ export function registerCaseCommands(program: Command): void {
     .addOption(new Option('--status <status>', 'only cases with this status').choices(['open', 'closed']))
     .option('--json', 'print JSON (stable fields, see the README)')
     .action((opts: { status?: CaseStatus; json?: boolean }, cmd: Command) => {
-      const { config } = commandContext(cmd);
-      const db = openDatabase(config.dataDir);
-      try {
+      withDatabase(cmd, (db) => {
         const views = listCaseViews(db, { status: opts.status });
         if (opts.json) printJson(views);
         else process.stdout.write(`${casesTable(views)}\n`);
-      } finally {
-        db.close();
-      }
+      });
     });
   cases
     .command('show')
@@ -29,14 +24,10 @@ export function registerCaseCommands(program: Command): void {
     .argument('<number>', 'case number, e.g. KL-2026-0001')
     .option('--json', 'print JSON (stable fields, see the README)')
     .action((number: string, opts: { json?: boolean }, cmd: Command) => {
-      const { config } = commandContext(cmd);
-      const db = openDatabase(config.dataDir);
-      try {
+      withDatabase(cmd, (db) => {
         const view = showCase(db, number);
         if (opts.json) printJson(view);
         else process.stdout.write(`${caseDetail(view)}\n`);
-      } finally {
-        db.close();
-      }
+      });
     });
 }

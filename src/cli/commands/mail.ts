@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
-import { openDatabase } from '../../adapters/sqlite/open.js';
 import { listMail } from '../../usecases/listMail.js';
-import { commandContext, printJson } from '../context.js';
+import { printJson, withDatabase } from '../context.js';
 import { mailTable } from '../output.js';
 
 const CLASSIFICATIONS = ['complaint', 'reply', 'automatic-attached', 'automatic-ignored', 'duplicate', 'unparseable'];
@@ -14,14 +13,10 @@ export function registerMailCommands(program: Command): void {
     .addOption(new Option('--classification <c>', 'only mail classified so').choices(CLASSIFICATIONS))
     .option('--json', 'print JSON (stable fields, see the README)')
     .action((opts: { classification?: string; json?: boolean }, cmd: Command) => {
-      const { config } = commandContext(cmd);
-      const db = openDatabase(config.dataDir);
-      try {
+      withDatabase(cmd, (db) => {
         const views = listMail(db, { classification: opts.classification });
         if (opts.json) printJson(views);
         else process.stdout.write(`${mailTable(views)}\n`);
-      } finally {
-        db.close();
-      }
+      });
     });
 }
