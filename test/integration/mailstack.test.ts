@@ -2,6 +2,7 @@
 // fails, every other integration test would fail for reasons unrelated to klachtenbus.
 import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
+import { startMailStack } from '../../scripts/mailstack.mjs';
 import {
   appendMail,
   capturedMails,
@@ -9,9 +10,6 @@ import {
   listFolders,
   listMessages,
   newMailbox,
-  restartImap,
-  startImap,
-  stopImap,
   testStack,
   waitFor,
 } from '../support/mailstack.js';
@@ -90,17 +88,24 @@ describe('private mail stack', () => {
   });
 
   test('IMAP: after stop/start and restart the same user logs in again and mail is kept', async () => {
-    const box = newMailbox('restart');
-    const messageId = `<${unique()}@smoke.test>`;
-    await appendMail(box, rawMail(messageId, 'voor herstart'));
+    // A private stack: stopping the shared one would cut the connections of tests running in parallel.
+    const own = await startMailStack();
+    try {
+      own.addUser('restart', 'pw');
+      const box = { user: 'restart', pass: 'pw', imapUrl: `imap://restart:pw@127.0.0.1:${own.imap.port}/INBOX` };
+      const messageId = `<${unique()}@smoke.test>`;
+      await appendMail(box, rawMail(messageId, 'voor herstart'));
 
-    await stopImap();
-    await expect(connectImap(box)).rejects.toThrow();
-    await startImap();
-    expect((await listMessages(box)).map((m) => m.messageId)).toEqual([messageId]);
+      await own.stopImap();
+      await expect(connectImap(box)).rejects.toThrow();
+      await own.startImap();
+      expect((await listMessages(box)).map((m) => m.messageId)).toEqual([messageId]);
 
-    await restartImap();
-    const client = await connectImap(box);
-    await client.logout();
+      await own.restartImap();
+      const client = await connectImap(box);
+      await client.logout();
+    } finally {
+      await own.stop();
+    }
   });
 });
