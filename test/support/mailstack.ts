@@ -183,7 +183,9 @@ export async function waitFor<T>(
 }
 
 // Restarting servers of the shared stack: the stack's owner (the jest main process) does the
-// work, so the servers stay its children (see scripts/mailstack.mjs).
+// work, so the servers stay its children (see scripts/mailstack.mjs). CAUTION: this cuts every
+// connection of test files running in parallel; a test that restarts a server should start a
+// private stack with startMailStack() instead (see reconnect.test.ts).
 export const stopImap = (): Promise<void> => imapControl(testStack().dir).stop();
 export const startImap = (): Promise<void> => imapControl(testStack().dir).start();
 export const restartImap = (): Promise<void> => imapControl(testStack().dir).restart();
