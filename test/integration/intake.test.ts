@@ -174,6 +174,29 @@ describe('intake from a real IMAP mailbox', () => {
     expect(await listMessages(box, 'Processed')).toHaveLength(6);
   });
 
+  test('afterIngest flag: mail stays in the INBOX with the flag, and later passes leave it alone', async () => {
+    const box = await newMailbox('flag');
+    const config = writeTestConfig(box.imapUrl, { imap: { afterIngest: 'flag' } });
+    await appendMail(box, mail({ from: 'f@klant.test', subject: 'Blijft staan', messageId: 'stay@klant.test' }));
+    const worker = startWorker(config);
+    await worker.waitIdle();
+    await appendMail(box, mail({ from: 'g@klant.test', subject: 'Later', messageId: 'later@klant.test' }));
+    await waitForMailCount(config, 2);
+    const inbox = await waitFor(
+      async () => {
+        const m = await listMessages(box, 'INBOX');
+        return m.length === 2 && m.every((x) => x.flags.includes('$Klachtenbus')) ? m : null;
+      },
+      { timeoutMs: 10000, message: 'both mails flagged in place' },
+    );
+    expect(inbox.every((m) => !m.flags.includes('\\Seen'))).toBe(true);
+    expect(await worker.stop()).toBe(0);
+    const again = startWorker(config);
+    await again.waitIdle();
+    expect(mails(config)).toHaveLength(2);
+    expect(cases(config)).toHaveLength(2);
+  });
+
   test('two workers racing over one mailbox and one database create each case once', async () => {
     const box = await newMailbox('race');
     const config = writeTestConfig(box.imapUrl);
