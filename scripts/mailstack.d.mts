@@ -51,6 +51,8 @@ export interface Stack {
   restartImap(): Promise<void>;
   stopRedis(): Promise<void>;
   startRedis(): Promise<void>;
+  stopSmtp(): Promise<void>;
+  startSmtp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,4 +73,5 @@ export function addMailUser(dir: string, user: string, pass: string): void;
 export function setSmtpMode(dir: string, mode: SmtpMode, times?: number): void;
 export function imapControl(dir: string): ServiceControl;
 export function redisControl(dir: string): ServiceControl;
+export function smtpControl(dir: string): ServiceControl;
 export function findBin(name: string): string;

@@ -392,6 +392,8 @@ function serviceControl(dir, service) {
 export const imapControl = (/** @type {string} */ dir) => serviceControl(dir, 'imap');
 /** Stop/start the stack's Redis from any process; it comes back on the same port, empty. */
 export const redisControl = (/** @type {string} */ dir) => serviceControl(dir, 'redis');
+/** Stop/start the stack's SMTP capture server (an SMTP outage); captured mail is kept. */
+export const smtpControl = (/** @type {string} */ dir) => serviceControl(dir, 'smtp');
 
 // ---------------------------------------------------------------- setup
 
@@ -575,6 +577,7 @@ export async function startMailStack(opts = {}) {
 
   const imap = imapControl(dir);
   const redis = redisControl(dir);
+  const smtp = smtpControl(dir);
   return {
     dir,
     imap: { host: HOST, port: imapPort },
@@ -587,6 +590,8 @@ export async function startMailStack(opts = {}) {
     restartImap: imap.restart,
     stopRedis: redis.stop,
     startRedis: redis.start,
+    stopSmtp: smtp.stop,
+    startSmtp: smtp.start,
     stop,
   };
 }

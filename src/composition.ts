@@ -3,11 +3,72 @@
  * cases. Only entry points (worker, CLI) import this module.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ContentStore } from './adapters/files.js';
 import { ParserPool } from './adapters/parser/pool.js';
 import { openDatabase, type Database } from './adapters/sqlite/open.js';
 import type { Config } from './config/schema.js';
-import type { IntakeDeps, IntakeSettings } from './usecases/intakeMessage.js';
+import { loadTemplates, type TemplateSet } from './adapters/templates/templates.js';
+import { createWorkingCalendar, type WorkingCalendar } from './domain/workingCalendar.js';
+import type { IntakeDeps, IntakeSettings, ProcedureContext } from './usecases/intakeMessage.js';
+import type { OutgoingDeps } from './usecases/queueCaseMail.js';
+
+/** Where the shipped templates are: templates/ at the package root (same from src/ and dist/). */
+export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
+
+export function workingCalendar(config: Config): WorkingCalendar {
+  const c = config.calendar;
+  return createWorkingCalendar({
+    timezone: c.timezone,
+    goodFridayOff: c.goodFridayOff,
+    liberationDay: c.liberationDay,
+    extraClosedDays: c.extraClosedDays,
+    businessHours: c.businessHours,
+  });
+}
+
+/** The procedure profile named by `procedure` (load.ts checked that it exists). */
+export function procedureContext(
+  config: Config,
+  calendar: WorkingCalendar = workingCalendar(config),
+): ProcedureContext {
+  const profile = config.procedures[config.procedure]!;
+  return {
+    name: config.procedure,
+    locale: profile.locale,
+    rules: { contact: profile.contact, feedback: profile.feedback } as ProcedureContext['rules'],
+    escalationContacts: profile.escalationContacts,
+    calendar,
+  };
+}
+
+/** Templates compiled and checked now: a broken override stops the start with file and line. */
+export function templateSet(config: Config): TemplateSet {
+  return loadTemplates({
+    builtinDir: BUILTIN_TEMPLATES,
+    overrideDir: config.mail.templatesDir ?? null,
+    timezone: config.calendar.timezone,
+  });
+}
+
+export function outgoingDeps(config: Config, templates: TemplateSet = templateSet(config)): OutgoingDeps | undefined {
+  if (!config.complaintsAddress) return undefined;
+  const managers = config.mail.managerNotice.to.length
+    ? config.mail.managerNotice.to
+    : config.staff.members.filter((m) => m.role === 'manager').map((m) => m.email);
+  return {
+    templates,
+    settings: {
+      from: config.mail.from ?? `"${config.organisation.name.replace(/"/g, '')}" <${config.complaintsAddress}>`,
+      complaintsAddress: config.complaintsAddress,
+      organisationName: config.organisation.name,
+      messageIdDomain: config.intake.messageIdDomain,
+      ownAddresses: config.intake.ownAddresses,
+      acknowledgement: config.mail.acknowledgement,
+      managerNotice: { enabled: config.mail.managerNotice.enabled, to: managers },
+    },
+  };
+}
 
 export function intakeSettings(config: Config): IntakeSettings {
   return {
@@ -15,7 +76,7 @@ export function intakeSettings(config: Config): IntakeSettings {
     ownAddresses: config.intake.ownAddresses,
     messageIdDomain: config.intake.messageIdDomain,
     numberPrefix: config.cases.numberPrefix,
-    timezone: config.cases.timezone,
+    timezone: config.calendar.timezone,
     replyToClosedCase: config.intake.replyToClosedCase,
     staffDomains: config.staff.domains,
     staffMembers: config.staff.members.map((m) => m.email),
@@ -46,6 +107,8 @@ export function createIntakeRuntime(config: Config, now: () => Date = () => new 
     parse: (raw) => pool.parse(raw),
     now,
     settings: intakeSettings(config),
+    procedure: procedureContext(config),
+    outgoing: config.smtp.url && config.redis.url ? outgoingDeps(config) : undefined,
   };
   return {
     db,

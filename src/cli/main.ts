@@ -6,6 +6,7 @@ import { ConfigError, KlachtenbusError } from '../errors.js';
 import { registerCaseCommands } from './commands/cases.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerMailCommands } from './commands/mail.js';
+import { registerOutboxCommands } from './commands/outbox.js';
 import { registerStartCommand } from './commands/start.js';
 
 const program = new Command()
@@ -20,6 +21,7 @@ registerStartCommand(program);
 registerIngestCommand(program);
 registerCaseCommands(program);
 registerMailCommands(program);
+registerOutboxCommands(program);
 
 try {
   await program.parseAsync(process.argv);

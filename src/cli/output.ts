@@ -1,5 +1,6 @@
 import type { CaseDetailView, CaseView } from '../usecases/caseViews.js';
 import type { MailView } from '../usecases/listMail.js';
+import type { OutboxView } from '../usecases/outboxViews.js';
 
 /** Human-readable tables and details for the CLI. JSON output bypasses this module. */
 export function casesTable(cases: CaseView[]): string {
@@ -27,6 +28,9 @@ export function caseDetail(c: CaseDetailView): string {
     `Handler:         ${c.handler ?? '-'}`,
   ];
   if (c.linkedCase) lines.push(`Linked case:     ${c.linkedCase}`);
+  lines.push(`Procedure:       ${c.procedure} (${c.locale})`);
+  lines.push(`Contact due:     ${c.deadlines.contact ?? '-'}`);
+  lines.push(`Feedback due:    ${c.deadlines.feedback ?? '-'}`);
   lines.push('', 'Description:', indent(c.description), '', 'Mails:');
   for (const m of c.messages) {
     lines.push(`  ${m.receivedAt}  ${m.classification.padEnd(18)} ${m.from ?? '-'}  ${truncate(m.subject, 60)}`);
@@ -35,6 +39,11 @@ export function caseDetail(c: CaseDetailView): string {
         `      attachment: ${a.filename} (${a.contentType}, ${a.size} bytes${a.withheld ? `, withheld: ${a.withheld}` : ''})`,
       );
   }
+  lines.push('', 'Mails sent:');
+  for (const o of c.outgoing)
+    lines.push(
+      `  ${o.createdAt}  ${o.kind.padEnd(16)} ${o.status.padEnd(10)} ${o.to.join(', ') || '-'}  ${truncate(o.subject, 50)}`,
+    );
   lines.push('', 'Timeline:');
   for (const e of c.timeline) lines.push(`  ${e.at}  ${e.actor.padEnd(10)} ${e.type}`);
   return lines.join('\n');
@@ -50,6 +59,21 @@ export function mailTable(mail: MailView[]): string {
     truncate(m.subject, 44),
   ]);
   return table(['RECEIVED (UTC)', 'CLASSIFICATION', 'CASE', 'FROM', 'SUBJECT'], rows);
+}
+
+export function outboxTable(rows: OutboxView[]): string {
+  if (rows.length === 0) return 'No outgoing mail.';
+  return table(
+    ['ID', 'KIND', 'CASE', 'STATUS', 'TO', 'SUBJECT'],
+    rows.map((r) => [
+      String(r.id),
+      r.kind,
+      r.caseNumber ?? '-',
+      r.status + (r.statusReason ? ` (${r.statusReason})` : ''),
+      truncate(r.to.join(', ') || '-', 32),
+      truncate(r.subject, 40),
+    ]),
+  );
 }
 
 function table(head: string[], rows: string[][]): string {

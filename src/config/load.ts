@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { BUILTIN_PROFILES, profileSchema } from './profiles.js';
 import { configSchema, type Config } from './schema.js';
 
 /** Environment variables that override connection settings from the file. */
@@ -55,7 +56,12 @@ export function loadConfig(opts: LoadOptions): Config {
       problems.push(`${where}: ${issue.message}`);
     }
   }
-  if (result.success) problems.push(...checkUrls(result.data));
+  if (result.success) {
+    problems.push(...checkUrls(result.data));
+    problems.push(...mergeProfiles(result.data));
+    if (!isValidTimezone(result.data.calendar.timezone))
+      problems.push(`calendar.timezone: unknown timezone "${result.data.calendar.timezone}"`);
+  }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const config = result.data;
   const base = file && !dataDirFromEnv ? path.dirname(path.resolve(opts.cwd, file)) : opts.cwd;
@@ -70,6 +76,23 @@ export function requireOptions(config: Config, needs: Array<'imap' | 'complaints
   if (needs.includes('complaintsAddress') && !config.complaintsAddress)
     problems.push('complaintsAddress: required (or set KLACHTENBUS_COMPLAINTS_ADDRESS)');
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** Adds the shipped profiles under the configured ones and checks that the chosen one exists. */
+function mergeProfiles(config: Config): string[] {
+  const builtin = Object.fromEntries(Object.entries(BUILTIN_PROFILES).map(([k, v]) => [k, profileSchema.parse(v)]));
+  config.procedures = { ...builtin, ...config.procedures };
+  if (config.procedures[config.procedure]) return [];
+  return [`procedure: unknown profile "${config.procedure}" (known: ${Object.keys(config.procedures).join(', ')})`];
+}
+
+function isValidTimezone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkUrls(config: Config): string[] {

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { profileSchema } from './profiles.js';
 
 /**
  * The configuration schema. Every option is documented in config/example.yaml; keep the two in
  * step. Unknown keys are errors (a typo must not silently fall back to a default).
  */
 const email = z.string().trim().toLowerCase().pipe(z.email());
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm');
 
 const staffMember = z
   .object({
@@ -49,7 +51,14 @@ export const configSchema = z
       .strict()
       .prefault({}),
     redis: z
-      .object({ url: z.string().min(1).optional() })
+      .object({
+        url: z.string().min(1).optional(),
+        /** Key prefix of our queues: instances sharing one Redis need different prefixes. */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,40}$/)
+          .default('klachtenbus'),
+      })
       .strict()
       .prefault({}),
     intake: z
@@ -75,7 +84,61 @@ export const configSchema = z
           .string()
           .regex(/^[A-Z]{1,8}$/, 'must be 1 to 8 capital letters')
           .default('KL'),
+      })
+      .strict()
+      .prefault({}),
+    organisation: z
+      .object({ name: z.string().min(1).default('Klachtenbus') })
+      .strict()
+      .prefault({}),
+    calendar: z
+      .object({
         timezone: z.string().default('Europe/Amsterdam'),
+        businessHours: z
+          .object({ start: hhmm.default('08:30'), end: hhmm.default('17:30') })
+          .strict()
+          .prefault({}),
+        goodFridayOff: z.boolean().default(false),
+        liberationDay: z.enum(['every-year', 'lustrum', 'never']).default('lustrum'),
+        extraClosedDays: z.array(z.iso.date()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** The procedure profile that applies to new cases. */
+    procedure: z.string().min(1).default('default'),
+    /** Profiles added to, or overriding, the shipped ones (default, studijob, spijtenburg). */
+    procedures: z.record(z.string().min(1), profileSchema).default({}),
+    mail: z
+      .object({
+        /** Sender of our mail; defaults to the complaints address with the organisation's name. */
+        from: z.string().min(3).optional(),
+        /** A folder with templates that override the shipped ones (same layout as templates/). */
+        templatesDir: z.string().min(1).optional(),
+        acknowledgement: z
+          .object({
+            enabled: z.boolean().default(true),
+            maxPerSenderPerHour: z.number().int().min(0).default(3),
+          })
+          .strict()
+          .prefault({}),
+        managerNotice: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Recipients; default: the staff members with role manager. */
+            to: z.array(email).default([]),
+          })
+          .strict()
+          .prefault({}),
+        /** Resend a mail whose connection died after its data was sent (may deliver it twice). */
+        resendAmbiguous: z.boolean().default(false),
+        /** Send attempts per job before the row waits for the next reconcile pass. */
+        attempts: z.number().int().min(1).max(100).default(8),
+        backoffMs: z.number().int().min(10).default(2000),
+        concurrency: z.number().int().min(1).max(50).default(4),
+        /** How often SQLite and Redis are compared and missing jobs rebuilt. */
+        reconcileIntervalSeconds: z.number().int().min(1).max(3600).default(30),
+        /** A mail 'sending' for longer than this is taken as lost in an unknown state (ambiguous). */
+        sendingTimeoutSeconds: z.number().int().min(10).default(180),
       })
       .strict()
       .prefault({}),

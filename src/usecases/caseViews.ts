@@ -4,6 +4,8 @@ import { eventsForCase } from '../adapters/sqlite/events.js';
 import { attachmentsForMessage, messagesForCase } from '../adapters/sqlite/messages.js';
 import type { CaseStatus } from '../domain/types.js';
 import { KlachtenbusError } from '../errors.js';
+import { listOutbox } from '../adapters/sqlite/outbox.js';
+import { outboxView, type OutboxView } from './outboxViews.js';
 
 /**
  * The stable JSON shape of a case (`cases list --json`, `cases show --json`). Fields are only ever
@@ -25,6 +27,9 @@ export interface CaseView {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  procedure: string;
+  locale: string;
+  deadlines: { contact: string | null; feedback: string | null };
 }
 
 export interface CaseDetailView extends CaseView {
@@ -38,6 +43,8 @@ export interface CaseDetailView extends CaseView {
     attachments: Array<{ filename: string; contentType: string; size: number; withheld: string | null }>;
   }>;
   timeline: Array<{ at: string; actor: string; type: string; data: Record<string, unknown> }>;
+  /** Every mail sent (or queued, or suppressed) about this case. */
+  outgoing: OutboxView[];
 }
 
 function toView(db: Database, row: CaseRow): CaseView {
@@ -57,6 +64,9 @@ function toView(db: Database, row: CaseRow): CaseView {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     closedAt: row.closedAt,
+    procedure: row.procedure,
+    locale: row.locale,
+    deadlines: { contact: row.contactDueAt, feedback: row.feedbackDueAt },
   };
 }
 
@@ -81,5 +91,6 @@ export function showCase(db: Database, number: string): CaseDetailView {
       attachments: attachmentsForMessage(db, m.id).map(({ sha256: _sha, ...a }) => a),
     })),
     timeline: eventsForCase(db, row.id).map((e) => ({ at: e.at, actor: e.actor, type: e.type, data: e.data })),
+    outgoing: listOutbox(db, { caseId: row.id }).map(outboxView),
   };
 }

@@ -18,6 +18,10 @@ import * as cases from '../adapters/sqlite/cases.js';
 import { appendEvent } from '../adapters/sqlite/events.js';
 import { recordUid } from '../adapters/sqlite/mailbox.js';
 import * as messages from '../adapters/sqlite/messages.js';
+import type { Locale } from '../adapters/templates/templates.js';
+import { computeDeadlines, type DeadlineRules } from '../domain/deadlines.js';
+import type { WorkingCalendar } from '../domain/workingCalendar.js';
+import { queueCaseRegisteredMail, type OutgoingDeps } from './queueCaseMail.js';
 
 /** What intake needs from the configuration. */
 export interface IntakeSettings {
@@ -33,6 +37,15 @@ export interface IntakeSettings {
   tempWorkerDomains: string[];
 }
 
+/** The procedure profile that applies to new cases, with the calendar its deadlines count on. */
+export interface ProcedureContext {
+  name: string;
+  locale: Locale;
+  rules: DeadlineRules;
+  escalationContacts: Array<{ name: string; email: string; role: string }>;
+  calendar: WorkingCalendar;
+}
+
 export interface IntakeDeps {
   db: Database;
   rawStore: ContentStore;
@@ -40,6 +53,9 @@ export interface IntakeDeps {
   parse: (raw: Buffer) => Promise<ParseOutcome>;
   now: () => Date;
   settings: IntakeSettings;
+  procedure: ProcedureContext;
+  /** Outgoing mail about new cases (acknowledgement, manager notice); absent: none is queued. */
+  outgoing?: OutgoingDeps | undefined;
 }
 
 export interface IncomingMail {
@@ -59,6 +75,8 @@ export interface IntakeResult {
   /** false when the mail was already stored (a re-run, a race, a re-fetch): nothing was created. */
   created: boolean;
   caseCreated: boolean;
+  /** Outbox rows queued by this mail, to be handed to the sender once the transaction committed. */
+  outboxIds: number[];
 }
 
 /** A mail whose raw source is stored and which has been parsed, ready to commit. */
@@ -116,6 +134,7 @@ export function commitIntake(deps: IntakeDeps, prepared: PreparedMail): IntakeRe
     let caseId: number | null = null;
     let caseNumber: string | null = null;
     let caseCreated = false;
+    let outboxIds: number[] = [];
     let classification: Classification;
     if (duplicateOf !== null) classification = 'duplicate';
     else if (!parsed) classification = 'unparseable';
@@ -126,6 +145,7 @@ export function commitIntake(deps: IntakeDeps, prepared: PreparedMail): IntakeRe
       caseId = c.id;
       caseNumber = c.number;
       caseCreated = true;
+      outboxIds = c.outboxIds;
     } else if (decision && decision.action !== 'automatic-ignored') {
       caseId = decision.case.id;
       caseNumber = decision.case.number;
@@ -165,7 +185,7 @@ export function commitIntake(deps: IntakeDeps, prepared: PreparedMail): IntakeRe
     );
     recordEvents(deps, { decision, caseId, caseCreated, messageRowId, now, classification, parsed, outcome });
     if (mail.imap) recordUid(deps.db, mail.imap.mailbox, mail.imap.uidvalidity, mail.imap.uid, messageRowId);
-    return { messageRowId, messageId, classification, caseNumber, created: true, caseCreated };
+    return { messageRowId, messageId, classification, caseNumber, created: true, caseCreated, outboxIds };
   });
   // IMMEDIATE: take the write lock before reading, so two workers racing on the same mail serialise
   // and the second one sees the first one's row.
@@ -184,6 +204,7 @@ function alreadyStored(deps: IntakeDeps, mail: IncomingMail, rowId: number, mess
     caseNumber: row.number,
     created: false,
     caseCreated: false,
+    outboxIds: [],
   };
 }
 
@@ -241,8 +262,8 @@ function createCase(
   now: string,
   raw: Buffer,
   decision: IntakeDecision | null,
-): { id: number; number: string } {
-  const { db, settings } = deps;
+): { id: number; number: string; outboxIds: number[] } {
+  const { db, settings, procedure } = deps;
   const year = DateTime.fromISO(receivedAt, { zone: settings.timezone }).year;
   const seq = cases.nextSeq(db, year);
   const number = formatCaseNumber(settings.numberPrefix, year, seq);
@@ -255,25 +276,56 @@ function createCase(
   const description = mail
     ? shortDescription(subject, mail.text)
     : `Unreadable mail (${raw.length} bytes); see the raw source.`;
+  const due = computeDeadlines(procedure.calendar, new Date(receivedAt), procedure.rules);
+  const complainantType = complainantTypeFor(complainant?.address ?? null, {
+    clientDomains: settings.clientDomains,
+    tempWorkerDomains: settings.tempWorkerDomains,
+  });
+  const registeredBy = forwarded && sender ? sender.address : 'intake';
   const id = cases.insertCase(db, {
     number,
     year,
     seq,
     needsReview: mail === null,
     receivedAt,
-    registeredBy: forwarded && sender ? sender.address : 'intake',
+    registeredBy,
     complainantName: complainant?.name || null,
     complainantEmail: complainant?.address || null,
-    complainantType: complainantTypeFor(complainant?.address ?? null, {
-      clientDomains: settings.clientDomains,
-      tempWorkerDomains: settings.tempWorkerDomains,
-    }),
+    complainantType,
     subject,
     description,
     linkedCaseId: decision?.action === 'new-case' ? (decision.linkedTo?.id ?? null) : null,
+    procedure: procedure.name,
+    locale: procedure.locale,
+    contactDueAt: due.contact.toISOString(),
+    feedbackDueAt: due.feedback.toISOString(),
     now,
   });
-  return { id, number };
+  const outboxIds = deps.outgoing
+    ? queueCaseRegisteredMail(
+        db,
+        deps.outgoing,
+        {
+          caseId: id,
+          number,
+          locale: procedure.locale,
+          subject,
+          description,
+          receivedAt,
+          registeredBy,
+          complainant: { name: complainant?.name || null, email: complainant?.address || null, type: complainantType },
+          contactDueAt: due.contact.toISOString(),
+          feedbackDueAt: due.feedback.toISOString(),
+          escalationContacts: procedure.escalationContacts,
+          complaint: mail
+            ? { messageId: mail.messageId ?? '', synthetic: !mail.messageId, references: mail.references }
+            : null,
+          acknowledge: true,
+        },
+        new Date(now),
+      )
+    : [];
+  return { id, number, outboxIds };
 }
 
 function storeAttachments(deps: IntakeDeps, mail: ParsedMail): Array<string | null> {

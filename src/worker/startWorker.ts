@@ -3,6 +3,7 @@ import { parseImapUrl, requireOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createIntakeRuntime } from '../composition.js';
 import { MailboxWatcher } from './mailboxWatcher.js';
+import { startOutboxRunner, type OutboxRunner } from './outboxRunner.js';
 
 export interface WorkerHandle {
   stop(): Promise<void>;
@@ -18,6 +19,10 @@ export interface WorkerHandle {
 export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env): WorkerHandle {
   requireOptions(config, ['imap', 'complaintsAddress']);
   const runtime = createIntakeRuntime(config);
+  // Outgoing mail needs SMTP and Redis; without them intake still runs (and queues nothing).
+  const outbox: OutboxRunner | null =
+    runtime.deps.outgoing && config.redis.url ? startOutboxRunner(config, runtime.db, log, runtime.deps.now) : null;
+  if (!outbox) log.warn({ event: 'outbox.disabled' }, 'smtp.url or redis.url not set: no mail is sent');
   const killAfter = Number(env.KLACHTENBUS_FAULT_KILL_AFTER_COMMITS ?? 0);
   let commits = 0;
   const watcher = new MailboxWatcher({
@@ -41,6 +46,7 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
         },
         r.caseCreated ? `registered case ${r.caseNumber}` : `stored mail (${r.classification})`,
       );
+      if (r.outboxIds.length > 0) outbox?.dispatch(r.outboxIds);
       commits++;
       if (killAfter > 0 && commits >= killAfter) process.kill(process.pid, 'SIGKILL');
     },
@@ -50,6 +56,7 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
   return {
     async stop() {
       await watcher.stop();
+      await outbox?.stop();
       await runtime.close();
       log.info({ event: 'worker.stopped' }, 'worker stopped');
     },

@@ -4,7 +4,22 @@ import path from 'node:path';
 import { ContentStore } from '../../src/adapters/files.js';
 import { parseMail } from '../../src/adapters/parser/parseMail.js';
 import { openDatabase } from '../../src/adapters/sqlite/open.js';
-import type { IntakeDeps, IntakeSettings } from '../../src/usecases/intakeMessage.js';
+import { createWorkingCalendar } from '../../src/domain/workingCalendar.js';
+import type { IntakeDeps, IntakeSettings, ProcedureContext } from '../../src/usecases/intakeMessage.js';
+
+/** The default profile: contact within two working days, feedback within a week. */
+export const PROCEDURE: ProcedureContext = {
+  name: 'default',
+  locale: 'nl',
+  rules: { contact: { workingDays: 2 }, feedback: { calendarDays: 7, moveToWorkingDay: true } },
+  escalationContacts: [{ name: 'Debby Kooiman', email: 'debby@studijob.test', role: 'Frontoffice manager' }],
+  calendar: createWorkingCalendar({
+    goodFridayOff: false,
+    liberationDay: 'lustrum',
+    extraClosedDays: [],
+    businessHours: { start: '08:30', end: '17:30' },
+  }),
+};
 
 export const SETTINGS: IntakeSettings = {
   complaintsAddress: 'klachten@studijob.test',
@@ -33,6 +48,7 @@ export function intakeHarness(over: Partial<IntakeSettings> = {}, now = new Date
     parse: (raw) => parseMail(raw, { maxAttachmentBytes: 1024 * 1024 }),
     now: () => now,
     settings: { ...SETTINGS, ...over },
+    procedure: PROCEDURE,
   };
   const count = (sql: string): number => (db.prepare(sql).pluck().get() as number) ?? 0;
   return { dir, db, deps, count };

@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
+import { testStack } from './mailstack.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin/klachtenbus.js');
@@ -15,12 +17,27 @@ export interface LogLine {
   [k: string]: unknown;
 }
 
-/** Writes a config file for a test in a fresh temp dir and returns its path (data dir beside it). */
-export function writeTestConfig(imapUrl: string, over: Record<string, unknown> = {}): string {
+/** Where a test's worker sends mail: the shared stack's SMTP and Redis, unless a test brings its own. */
+export interface MailTarget {
+  smtpPort: number;
+  redisUrl: string;
+}
+
+/**
+ * Writes a config file for a test in a fresh temp dir and returns its path (data dir beside it).
+ * Mail goes to the shared stack's SMTP capture server, with a Redis key prefix of its own so that
+ * workers of parallel tests never see each other's jobs.
+ */
+export function writeTestConfig(
+  imapUrl: string,
+  over: Record<string, unknown> = {},
+  target: MailTarget = { smtpPort: testStack().smtp.port, redisUrl: testStack().redis.url },
+): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'kb-it-'));
   const file = path.join(dir, 'config.yaml');
   const base = {
     complaintsAddress: 'klachten@studijob.test',
+    organisation: { name: 'StudiJob' },
     dataDir: './data',
     imap: {
       url: imapUrl,
@@ -29,12 +46,21 @@ export function writeTestConfig(imapUrl: string, over: Record<string, unknown> =
       connectTimeoutSeconds: 5,
       ...((over.imap as object) ?? {}),
     },
+    smtp: { url: `smtp://127.0.0.1:${target.smtpPort}` },
+    redis: { url: target.redisUrl, prefix: `t${randomBytes(6).toString('hex')}` },
     staff: { domains: ['studijob.test'] },
     complainants: { clientDomains: ['bouwbedrijf-devries.test'], tempWorkerDomains: [] },
     intake: { messageIdDomain: 'klachtenbus.test', ...((over.intake as object) ?? {}) },
+    mail: {
+      attempts: 3,
+      backoffMs: 100,
+      reconcileIntervalSeconds: 1,
+      sendingTimeoutSeconds: 10,
+      ...((over.mail as object) ?? {}),
+    },
     log: { level: 'info' },
   };
-  writeFileSync(file, stringify({ ...base, ...over, imap: base.imap, intake: base.intake }));
+  writeFileSync(file, stringify({ ...base, ...over, imap: base.imap, intake: base.intake, mail: base.mail }));
   return file;
 }
 

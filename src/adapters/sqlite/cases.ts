@@ -21,13 +21,18 @@ export interface CaseRow {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  procedure: string;
+  locale: 'nl' | 'en';
+  contactDueAt: string | null;
+  feedbackDueAt: string | null;
 }
 
 const SELECT = `SELECT id, number, status, needs_review AS needsReview, received_at AS receivedAt,
   registered_by AS registeredBy, complainant_name AS complainantName, complainant_email AS complainantEmail,
   complainant_type AS complainantType, customer_name AS customerName, subject, description,
   people_involved AS peopleInvolved, handler, linked_case_id AS linkedCaseId, created_at AS createdAt,
-  updated_at AS updatedAt, closed_at AS closedAt FROM cases`;
+  updated_at AS updatedAt, closed_at AS closedAt, procedure, locale, contact_due_at AS contactDueAt,
+  feedback_due_at AS feedbackDueAt FROM cases`;
 
 function fix(row: unknown): CaseRow {
   const r = row as CaseRow & { needsReview: number | boolean };
@@ -58,6 +63,10 @@ export interface NewCase {
   subject: string;
   description: string;
   linkedCaseId: number | null;
+  procedure: string;
+  locale: 'nl' | 'en';
+  contactDueAt: string | null;
+  feedbackDueAt: string | null;
   now: string;
 }
 
@@ -65,8 +74,9 @@ export function insertCase(db: Database, c: NewCase): number {
   const info = db
     .prepare(
       `INSERT INTO cases (number, year, seq, status, needs_review, received_at, registered_by, complainant_name,
-        complainant_email, complainant_type, subject, description, linked_case_id, created_at, updated_at)
-       VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        complainant_email, complainant_type, subject, description, linked_case_id, procedure, locale,
+        contact_due_at, feedback_due_at, created_at, updated_at)
+       VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       c.number,
@@ -81,6 +91,10 @@ export function insertCase(db: Database, c: NewCase): number {
       c.subject,
       c.description,
       c.linkedCaseId,
+      c.procedure,
+      c.locale,
+      c.contactDueAt,
+      c.feedbackDueAt,
       c.now,
       c.now,
     );

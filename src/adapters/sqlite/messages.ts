@@ -84,17 +84,28 @@ export function findMessageByMessageId(
   return row ?? null;
 }
 
-/** The case of the most recent stored message whose Message-ID is one of `ids`, if any. */
+/**
+ * The case that one of `ids` belongs to: a mail we stored, or a mail we sent (the outbox), so a
+ * reply to an acknowledgement threads by its Message-ID. The most recent match wins.
+ */
 export function findCaseIdByMessageIds(db: Database, ids: string[]): number | null {
   if (ids.length === 0) return null;
   const unique = [...new Set(ids)].slice(0, 200);
-  const row = db
+  const marks = unique.map(() => '?').join(',');
+  const sent = db
     .prepare(
-      `SELECT case_id AS caseId FROM messages WHERE case_id IS NOT NULL
-       AND message_id IN (${unique.map(() => '?').join(',')}) ORDER BY id DESC LIMIT 1`,
+      `SELECT case_id FROM outbox WHERE case_id IS NOT NULL AND message_id IN (${marks}) ORDER BY id DESC LIMIT 1`,
     )
-    .get(...unique) as { caseId: number } | undefined;
-  return row?.caseId ?? null;
+    .pluck()
+    .get(...unique) as number | undefined;
+  if (sent !== undefined) return sent;
+  const received = db
+    .prepare(
+      `SELECT case_id FROM messages WHERE case_id IS NOT NULL AND message_id IN (${marks}) ORDER BY id DESC LIMIT 1`,
+    )
+    .pluck()
+    .get(...unique) as number | undefined;
+  return received ?? null;
 }
 
 const SUMMARY = `SELECT m.id, m.message_id AS messageId, m.message_id_synthetic AS synthetic, m.from_email AS "from",

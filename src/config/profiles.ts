@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+const email = z.string().trim().toLowerCase().pipe(z.email());
+
+/** A deadline: N working days, N calendar days, or N business hours after receipt. */
+export const deadlineSchema = z.union([
+  z.object({ workingDays: z.number().int().min(0).max(365) }).strict(),
+  z
+    .object({
+      calendarDays: z.number().int().min(0).max(365),
+      /** A deadline on a non-working day moves to the next working day at the same time. */
+      moveToWorkingDay: z.boolean().default(true),
+    })
+    .strict(),
+  z.object({ hours: z.number().positive().max(10_000) }).strict(),
+]);
+export type Deadline = z.infer<typeof deadlineSchema>;
+
+export const contactSchema = z.object({ name: z.string().min(1), email, role: z.string().min(1) }).strict();
+
+/** A procedure profile: the deadlines, language and contacts of one organisation's procedure. */
+export const profileSchema = z
+  .object({
+    locale: z.enum(['nl', 'en']).default('nl'),
+    contact: deadlineSchema,
+    feedback: deadlineSchema,
+    /** Named in the acknowledgement: whom a customer who is not satisfied can turn to. */
+    escalationContacts: z.array(contactSchema).default([]),
+  })
+  .strict();
+export type Profile = z.infer<typeof profileSchema>;
+
+/**
+ * The shipped profiles. `studijob` and `spijtenburg` follow the two seed procedures;
+ * `default` combines them: contact within two working days (Spijtenburg), feedback within a week
+ * (StudiJob). A config file may override any of them or add its own.
+ */
+export const BUILTIN_PROFILES: Record<string, z.input<typeof profileSchema>> = {
+  default: {
+    locale: 'nl',
+    contact: { workingDays: 2 },
+    feedback: { calendarDays: 7 },
+    escalationContacts: [],
+  },
+  studijob: {
+    locale: 'nl',
+    // "De klacht wordt direct in behandeling genomen en binnen een week wordt er een terugkoppeling gegeven."
+    contact: { workingDays: 2 },
+    feedback: { calendarDays: 7 },
+    escalationContacts: [
+      { name: 'Debby Kooiman', email: 'debby@studijob.nl', role: 'Frontoffice manager' },
+      { name: 'Mariska van Wilpe', email: 'mariska@studijob.nl', role: 'Directie' },
+    ],
+  },
+  spijtenburg: {
+    locale: 'nl',
+    // "De klachtenfunctionaris neemt binnen twee werkdagen contact op met de klant."
+    contact: { workingDays: 2 },
+    feedback: { workingDays: 5 },
+    escalationContacts: [{ name: 'Directie Spijtenburg', email: 'klachten@spijtenburg.nl', role: 'Directie' }],
+  },
+};

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import { countAcknowledgementsTo, insertOutbox } from '../adapters/sqlite/outbox.js';
+import type { Locale, TemplateSet } from '../adapters/templates/templates.js';
+import { acknowledgementBlocker } from '../domain/recipients.js';
+
+/** What queuing outgoing mail needs from the configuration. */
+export interface OutgoingSettings {
+  /** RFC 5322 From of our mail, e.g. `StudiJob Klachten <klachten@studijob.nl>`. */
+  from: string;
+  complaintsAddress: string;
+  organisationName: string;
+  messageIdDomain: string;
+  ownAddresses: string[];
+  acknowledgement: { enabled: boolean; maxPerSenderPerHour: number };
+  managerNotice: { enabled: boolean; to: string[] };
+}
+
+export interface OutgoingDeps {
+  templates: TemplateSet;
+  settings: OutgoingSettings;
+}
+
+/** A newly registered case, as the mails about it need to know it. */
+export interface RegisteredCase {
+  caseId: number;
+  number: string;
+  locale: Locale;
+  subject: string;
+  description: string;
+  receivedAt: string;
+  registeredBy: string;
+  complainant: { name: string | null; email: string | null; type: string };
+  contactDueAt: string;
+  feedbackDueAt: string;
+  escalationContacts: Array<{ name: string; email: string; role: string }>;
+  /** The complaint mail, to thread the acknowledgement to it; null for a case registered by hand. */
+  complaint: { messageId: string; synthetic: boolean; references: string[] } | null;
+  /** False when the complaint must not be acknowledged (e.g. registered by hand without the flag). */
+  acknowledge: boolean;
+}
+
+/** A stable, unique Message-ID for an outgoing mail, derived from its idempotency key. */
+export function outgoingMessageId(idempotencyKey: string, domain: string): string {
+  const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20);
+  return `${idempotencyKey.replace(/[^A-Za-z0-9.-]/g, '.')}.${hash}@${domain}`;
+}
+
+/**
+ * Queues the acknowledgement to the complainant and the notice to the manager(s) for a new case.
+ * Call inside the transaction that registers the case: the mails exist exactly when the case does.
+ * An acknowledgement that must not go out is still recorded, as `suppressed` with the reason.
+ * Returns the ids of the rows to send.
+ */
+export function queueCaseRegisteredMail(db: Database, deps: OutgoingDeps, c: RegisteredCase, now: Date): number[] {
+  const s = deps.settings;
+  const ids: number[] = [];
+  const nowIso = now.toISOString();
+
+  if (s.acknowledgement.enabled && c.acknowledge) {
+    const to = c.complainant.email;
+    let blocker = acknowledgementBlocker(to, [s.complaintsAddress, ...s.ownAddresses]);
+    if (!blocker && to) {
+      const since = new Date(now.getTime() - 3600_000).toISOString();
+      if (countAcknowledgementsTo(db, to, since) >= s.acknowledgement.maxPerSenderPerHour) blocker = 'rate-limit';
+    }
+    const key = `ack:${c.number}`;
+    const rendered = deps.templates.render('acknowledgement', c.locale, {
+      caseNumber: c.number,
+      originalSubject: c.subject,
+      complainantName: c.complainant.name,
+      receivedAt: c.receivedAt,
+      contactDueAt: c.contactDueAt,
+      feedbackDueAt: c.feedbackDueAt,
+      organisationName: s.organisationName,
+      complaintsAddress: s.complaintsAddress,
+      escalationContacts: c.escalationContacts,
+    });
+    const thread = c.complaint && !c.complaint.synthetic ? c.complaint.messageId : null;
+    const id = insertOutbox(db, {
+      idempotencyKey: key,
+      kind: 'acknowledgement',
+      caseId: c.caseId,
+      messageId: outgoingMessageId(key, s.messageIdDomain),
+      from: s.from,
+      to: to ? [to] : [],
+      replyTo: s.complaintsAddress,
+      inReplyTo: thread,
+      references: thread ? [...(c.complaint?.references ?? []), thread].slice(-20) : [],
+      ...rendered,
+      status: blocker ? 'suppressed' : 'pending',
+      statusReason: blocker,
+      notBefore: nowIso,
+      now: nowIso,
+    });
+    if (id !== null && !blocker) ids.push(id);
+  }
+
+  if (s.managerNotice.enabled && s.managerNotice.to.length > 0) {
+    const key = `notice:${c.number}`;
+    const rendered = deps.templates.render('manager-notice', c.locale, {
+      caseNumber: c.number,
+      subject: c.subject,
+      description: c.description,
+      receivedAt: c.receivedAt,
+      registeredBy: c.registeredBy,
+      complainant: c.complainant,
+      contactDueAt: c.contactDueAt,
+      feedbackDueAt: c.feedbackDueAt,
+      caseUrl: null,
+    });
+    const id = insertOutbox(db, {
+      idempotencyKey: key,
+      kind: 'manager-notice',
+      caseId: c.caseId,
+      messageId: outgoingMessageId(key, s.messageIdDomain),
+      from: s.from,
+      to: s.managerNotice.to,
+      replyTo: s.complaintsAddress,
+      inReplyTo: null,
+      references: [],
+      ...rendered,
+      status: 'pending',
+      statusReason: null,
+      notBefore: nowIso,
+      now: nowIso,
+    });
+    if (id !== null) ids.push(id);
+  }
+  return ids;
+}

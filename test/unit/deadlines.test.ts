@@ -1,0 +1,34 @@
+import { computeDeadlines } from '../../src/domain/deadlines.js';
+import { createWorkingCalendar } from '../../src/domain/workingCalendar.js';
+
+const cal = createWorkingCalendar({
+  goodFridayOff: false,
+  liberationDay: 'lustrum',
+  extraClosedDays: [],
+  businessHours: { start: '08:30', end: '17:30' },
+});
+const iso = (d: Date) => d.toISOString();
+
+describe('computeDeadlines (default profile: contact 2 working days, feedback 7 calendar days)', () => {
+  const rules = { contact: { workingDays: 2 }, feedback: { calendarDays: 7, moveToWorkingDay: true } };
+
+  test('received Tue 24 Nov 2026 10:00 Amsterdam: contact Thu 26 Nov 10:00, feedback Tue 1 Dec 10:00', () => {
+    const d = computeDeadlines(cal, new Date('2026-11-24T09:00:00Z'), rules);
+    expect(iso(d.contact)).toBe('2026-11-26T09:00:00.000Z');
+    expect(iso(d.feedback)).toBe('2026-12-01T09:00:00.000Z');
+  });
+
+  test('a week after Fri 18 Dec 2026 is Fri 25 Dec (Christmas): moved to Mon 28 Dec', () => {
+    const d = computeDeadlines(cal, new Date('2026-12-18T10:00:00Z'), rules);
+    expect(iso(d.feedback)).toBe('2026-12-28T10:00:00.000Z');
+  });
+
+  test('business hours: 4 hours from Fri 27 Nov 2026 16:00 is Mon 30 Nov 11:00 (1.5 h Friday, 2.5 h Monday)', () => {
+    const d = computeDeadlines(cal, new Date('2026-11-27T15:00:00Z'), {
+      contact: { hours: 4 },
+      feedback: { workingDays: 5 },
+    });
+    expect(iso(d.contact)).toBe('2026-11-30T10:00:00.000Z');
+    expect(iso(d.feedback)).toBe('2026-12-04T15:00:00.000Z');
+  });
+});
