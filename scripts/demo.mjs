@@ -2,13 +2,15 @@
 // `npm run demo`: the main job on a private local mail stack. Starts Dovecot, Redis and an SMTP
 // capture server on free loopback ports, drops a few Dutch sample complaints (and one
 // out-of-office reply, which must not become a case) into the complaints mailbox, runs the real
-// worker until everything is ingested, and shows the cases created. The database stays in
+// worker until everything is ingested and acknowledged, and shows the cases created and the
+// acknowledgements sent. The database stays in
 // data/demo/ afterwards:  node bin/klachtenbus.js --config data/demo/config.yaml cases list
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
 import { startMailStack } from './mailstack.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,11 +74,18 @@ try {
     join(DEMO, 'config.yaml'),
     [
       'complaintsAddress: klachten@studijob.test',
+      'organisation: { name: StudiJob }',
+      'procedure: studijob',
       'dataDir: .',
       'imap:',
       `  url: imap://klachten:demo@127.0.0.1:${stack.imap.port}/INBOX`,
+      `smtp: { url: "smtp://127.0.0.1:${stack.smtp.port}" }`,
+      `redis: { url: "${stack.redis.url}" }`,
+      'mail: { reconcileIntervalSeconds: 1 }',
       'staff:',
       '  domains: [studijob.test]',
+      '  members:',
+      '    - { name: Debby Kooiman, email: debby@studijob.test, role: manager }',
       'complainants:',
       '  clientDomains: [bouwbedrijf-devries.test]',
       'log:',
@@ -112,6 +121,16 @@ try {
       }
     });
   });
+  // Wait until every queued mail went out (the acknowledgements and the manager notices).
+  const settled = () => {
+    const rows = JSON.parse(
+      spawnSync(process.execPath, [BIN, '--config', join(DEMO, 'config.yaml'), 'outbox', 'list', '--json'], {
+        encoding: 'utf8',
+      }).stdout,
+    );
+    return rows.length > 0 && rows.every((r) => !['pending', 'sending'].includes(r.status));
+  };
+  for (let i = 0; i < 100 && !settled(); i++) await new Promise((r) => setTimeout(r, 200));
   worker.removeAllListeners('exit');
   worker.kill('SIGTERM');
   await new Promise((r) => worker.on('exit', r));
@@ -128,6 +147,18 @@ try {
     }).stdout,
   )[0];
   cli('cases', 'show', first.number);
+  console.log('\n$ klachtenbus outbox list');
+  cli('outbox', 'list');
+  const captured = readdirSync(stack.captureDir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort();
+  const ack = captured.map((f) => readFileSync(join(stack.captureDir, f), 'utf8')).find((m) => /auto-replied/i.test(m));
+  if (ack) {
+    const parsed = await simpleParser(ack);
+    console.log(`\nThe first acknowledgement as the SMTP server received it (${captured.length} mails captured):`);
+    console.log(`  To: ${parsed.to?.text}\n  Subject: ${parsed.subject}\n  In-Reply-To: ${parsed.inReplyTo}\n`);
+    console.log(parsed.text?.replace(/^/gm, '  | '));
+  }
   console.log(`\nThe data stays in data/demo/. Try: node bin/klachtenbus.js --config data/demo/config.yaml cases list`);
 } finally {
   worker?.kill('SIGKILL');

@@ -76,7 +76,6 @@ export function intakeSettings(config: Config): IntakeSettings {
     ownAddresses: config.intake.ownAddresses,
     messageIdDomain: config.intake.messageIdDomain,
     numberPrefix: config.cases.numberPrefix,
-    timezone: config.calendar.timezone,
     replyToClosedCase: config.intake.replyToClosedCase,
     staffDomains: config.staff.domains,
     staffMembers: config.staff.members.map((m) => m.email),

@@ -40,7 +40,7 @@ function exitCodeFor(err: unknown): number {
   }
   if (err instanceof KlachtenbusError) {
     process.stderr.write(`klachtenbus: ${err.message} [${err.code}]\n`);
-    return err.code === 'INPUT_INVALID' ? 2 : 1;
+    return err.code === 'INPUT_INVALID' || err.code === 'CONFIG_INVALID' ? 2 : 1;
   }
   process.stderr.write(
     `klachtenbus: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,

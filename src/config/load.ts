@@ -66,6 +66,8 @@ export function loadConfig(opts: LoadOptions): Config {
   const config = result.data;
   const base = file && !dataDirFromEnv ? path.dirname(path.resolve(opts.cwd, file)) : opts.cwd;
   config.dataDir = path.resolve(base, config.dataDir);
+  if (config.mail.templatesDir && file)
+    config.mail.templatesDir = path.resolve(path.dirname(path.resolve(opts.cwd, file)), config.mail.templatesDir);
   return config;
 }
 

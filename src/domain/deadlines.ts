@@ -12,11 +12,17 @@ export interface DeadlineRules {
   feedback: DeadlineRule;
 }
 
-/** When a milestone is due, for a complaint received at `received`. Pure. */
+/**
+ * When a milestone is due, for a complaint received at `received`. Pure. Whatever the unit, a
+ * complaint received outside business hours counts from the start of the next business period
+ * (a mail at 01:15 on Sunday is not due "a week later at 01:15").
+ */
 export function dueAt(cal: WorkingCalendar, received: Date, rule: DeadlineRule): Date {
   if ('workingDays' in rule) return cal.addWorkingDays(received, rule.workingDays);
   if ('calendarDays' in rule)
-    return cal.addCalendarDays(received, rule.calendarDays, { moveToWorkingDay: rule.moveToWorkingDay });
+    return cal.addCalendarDays(cal.nextBusinessStart(received), rule.calendarDays, {
+      moveToWorkingDay: rule.moveToWorkingDay,
+    });
   return cal.addBusinessHours(received, rule.hours);
 }
 

@@ -1,7 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { DateTime } from 'luxon';
 import { detectAutomatic } from '../domain/automatic.js';
-import { findCaseNumberInSubject, formatCaseNumber } from '../domain/caseNumber.js';
+import { findCaseNumberInSubject } from '../domain/caseNumber.js';
 import { shortDescription } from '../domain/description.js';
 import { findForwardedOriginal } from '../domain/forwarded.js';
 import {
@@ -19,9 +18,10 @@ import { appendEvent } from '../adapters/sqlite/events.js';
 import { recordUid } from '../adapters/sqlite/mailbox.js';
 import * as messages from '../adapters/sqlite/messages.js';
 import type { Locale } from '../adapters/templates/templates.js';
-import { computeDeadlines, type DeadlineRules } from '../domain/deadlines.js';
+import type { DeadlineRules } from '../domain/deadlines.js';
 import type { WorkingCalendar } from '../domain/workingCalendar.js';
-import { queueCaseRegisteredMail, type OutgoingDeps } from './queueCaseMail.js';
+import { openCase } from './openCase.js';
+import type { OutgoingDeps } from './queueCaseMail.js';
 
 /** What intake needs from the configuration. */
 export interface IntakeSettings {
@@ -29,7 +29,6 @@ export interface IntakeSettings {
   ownAddresses: string[];
   messageIdDomain: string;
   numberPrefix: string;
-  timezone: string;
   replyToClosedCase: 'reopen' | 'new-linked';
   staffDomains: string[];
   staffMembers: string[];
@@ -263,69 +262,40 @@ function createCase(
   raw: Buffer,
   decision: IntakeDecision | null,
 ): { id: number; number: string; outboxIds: number[] } {
-  const { db, settings, procedure } = deps;
-  const year = DateTime.fromISO(receivedAt, { zone: settings.timezone }).year;
-  const seq = cases.nextSeq(db, year);
-  const number = formatCaseNumber(settings.numberPrefix, year, seq);
+  const { settings } = deps;
   const sender = mail?.from ?? null;
   const staff = { domains: settings.staffDomains, members: settings.staffMembers };
   // A complaint forwarded by an employee: the original sender complained, the employee registered it.
   const forwarded = mail && isStaffAddress(sender?.address ?? null, staff) ? findForwardedOriginal(mail) : null;
   const complainant = forwarded?.from ?? sender;
   const subject = mail ? (forwarded?.subject ?? mail.subject) : '';
-  const description = mail
-    ? shortDescription(subject, mail.text)
-    : `Unreadable mail (${raw.length} bytes); see the raw source.`;
-  const due = computeDeadlines(procedure.calendar, new Date(receivedAt), procedure.rules);
-  const complainantType = complainantTypeFor(complainant?.address ?? null, {
-    clientDomains: settings.clientDomains,
-    tempWorkerDomains: settings.tempWorkerDomains,
-  });
-  const registeredBy = forwarded && sender ? sender.address : 'intake';
-  const id = cases.insertCase(db, {
-    number,
-    year,
-    seq,
-    needsReview: mail === null,
-    receivedAt,
-    registeredBy,
-    complainantName: complainant?.name || null,
-    complainantEmail: complainant?.address || null,
-    complainantType,
-    subject,
-    description,
-    linkedCaseId: decision?.action === 'new-case' ? (decision.linkedTo?.id ?? null) : null,
-    procedure: procedure.name,
-    locale: procedure.locale,
-    contactDueAt: due.contact.toISOString(),
-    feedbackDueAt: due.feedback.toISOString(),
-    now,
-  });
-  const outboxIds = deps.outgoing
-    ? queueCaseRegisteredMail(
-        db,
-        deps.outgoing,
-        {
-          caseId: id,
-          number,
-          locale: procedure.locale,
-          subject,
-          description,
-          receivedAt,
-          registeredBy,
-          complainant: { name: complainant?.name || null, email: complainant?.address || null, type: complainantType },
-          contactDueAt: due.contact.toISOString(),
-          feedbackDueAt: due.feedback.toISOString(),
-          escalationContacts: procedure.escalationContacts,
-          complaint: mail
-            ? { messageId: mail.messageId ?? '', synthetic: !mail.messageId, references: mail.references }
-            : null,
-          acknowledge: true,
-        },
-        new Date(now),
-      )
-    : [];
-  return { id, number, outboxIds };
+  return openCase(
+    deps.db,
+    { procedure: deps.procedure, numberPrefix: settings.numberPrefix, outgoing: deps.outgoing },
+    {
+      receivedAt,
+      registeredBy: forwarded && sender ? sender.address : 'intake',
+      complainant: {
+        name: complainant?.name || null,
+        email: complainant?.address || null,
+        type: complainantTypeFor(complainant?.address ?? null, {
+          clientDomains: settings.clientDomains,
+          tempWorkerDomains: settings.tempWorkerDomains,
+        }),
+      },
+      subject,
+      description: mail
+        ? shortDescription(subject, mail.text)
+        : `Unreadable mail (${raw.length} bytes); see the raw source.`,
+      needsReview: mail === null,
+      linkedCaseId: decision?.action === 'new-case' ? (decision.linkedTo?.id ?? null) : null,
+      complaint: mail
+        ? { messageId: mail.messageId ?? '', synthetic: !mail.messageId, references: mail.references }
+        : null,
+      acknowledge: true,
+      now,
+    },
+  );
 }
 
 function storeAttachments(deps: IntakeDeps, mail: ParsedMail): Array<string | null> {

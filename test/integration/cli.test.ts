@@ -1,5 +1,5 @@
 /** The command line as an operator meets it: the compiled `klachtenbus` binary. */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,67 @@ describe('klachtenbus CLI', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Timeline:');
     expect(cli(['cases', 'show', 'KL-1999-0001'], env).code).toBe(1);
+  });
+
+  test('a broken override template stops the start with its file and line', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kb-cli-'));
+    mkdirSync(path.join(dir, 'templates', 'nl'), { recursive: true });
+    const broken = [
+      '--- subject ---',
+      '[{{caseNumber}}] {{originalSubject}}',
+      '--- text ---',
+      'Beste klant,',
+      '',
+      'Uw klacht {{#if caseNumber}}is ontvangen.',
+      '--- html ---',
+      '<p>x</p>',
+    ];
+    writeFileSync(path.join(dir, 'templates', 'nl', 'acknowledgement.hbs'), broken.join('\n'));
+    const config = path.join(dir, 'config.yaml');
+    writeFileSync(
+      config,
+      [
+        'complaintsAddress: klachten@studijob.test',
+        'imap: { url: "imap://u:p@127.0.0.1:1/INBOX" }',
+        'smtp: { url: "smtp://127.0.0.1:1" }',
+        'redis: { url: "redis://127.0.0.1:1" }',
+        'mail: { templatesDir: ./templates }',
+      ].join('\n'),
+    );
+    const r = cli(['--config', config, 'start']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/templates\/nl\/acknowledgement\.hbs:6/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('cases register: a complaint by phone, registered by an employee', () => {
+    const env = { KLACHTENBUS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kb-cli-')) };
+    const r = cli(
+      [
+        'cases',
+        'register',
+        '--from',
+        'p@klant.test',
+        '--name',
+        'Petra',
+        '--description',
+        'Belde: uitzendkracht te laat',
+        '--type',
+        'client',
+        '--by',
+        'Jan Jansen',
+        '--json',
+      ],
+      env,
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ number: expect.stringMatching(/^KL-\d{4}-0001$/), queuedMails: 0 });
+    const shown = JSON.parse(cli(['cases', 'show', JSON.parse(r.stdout).number, '--json'], env).stdout);
+    expect(shown).toMatchObject({ registeredBy: 'Jan Jansen', complainant: { type: 'client', email: 'p@klant.test' } });
+    expect(shown.deadlines.contact).toEqual(expect.any(String));
+    expect(
+      cli(['cases', 'register', '--name', 'X', '--description', 'x', '--by', 'J', '--acknowledge'], env).code,
+    ).toBe(2);
   });
 
   test('ingest of a missing file reports it and fails', () => {

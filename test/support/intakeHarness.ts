@@ -4,7 +4,9 @@ import path from 'node:path';
 import { ContentStore } from '../../src/adapters/files.js';
 import { parseMail } from '../../src/adapters/parser/parseMail.js';
 import { openDatabase } from '../../src/adapters/sqlite/open.js';
+import { builtinTemplatesDir, loadTemplates } from '../../src/adapters/templates/templates.js';
 import { createWorkingCalendar } from '../../src/domain/workingCalendar.js';
+import type { OutgoingDeps, OutgoingSettings } from '../../src/usecases/queueCaseMail.js';
 import type { IntakeDeps, IntakeSettings, ProcedureContext } from '../../src/usecases/intakeMessage.js';
 
 /** The default profile: contact within two working days, feedback within a week. */
@@ -26,7 +28,6 @@ export const SETTINGS: IntakeSettings = {
   ownAddresses: [],
   messageIdDomain: 'klachtenbus.test',
   numberPrefix: 'KL',
-  timezone: 'Europe/Amsterdam',
   replyToClosedCase: 'reopen',
   staffDomains: ['studijob.test'],
   staffMembers: [],
@@ -38,6 +39,23 @@ export const SETTINGS: IntakeSettings = {
  * Intake on a real SQLite database in a fresh temp dir, parsing in-process (the thread pool is
  * tested on its own), with a fixed clock.
  */
+/** Outgoing mail with the shipped templates, as the worker has it. */
+export function outgoing(over: Partial<OutgoingSettings> = {}): OutgoingDeps {
+  return {
+    templates: loadTemplates({ builtinDir: builtinTemplatesDir(), timezone: 'Europe/Amsterdam' }),
+    settings: {
+      from: '"StudiJob" <klachten@studijob.test>',
+      complaintsAddress: 'klachten@studijob.test',
+      organisationName: 'StudiJob',
+      messageIdDomain: 'klachtenbus.test',
+      ownAddresses: [],
+      acknowledgement: { enabled: true, maxPerSenderPerHour: 3 },
+      managerNotice: { enabled: true, to: ['debby@studijob.test'] },
+      ...over,
+    },
+  };
+}
+
 export function intakeHarness(over: Partial<IntakeSettings> = {}, now = new Date('2026-11-24T09:00:00Z')) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kb-intake-'));
   const db = openDatabase(dir);

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, parseImapUrl, requireOptions } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 
@@ -93,6 +94,22 @@ describe('loadConfig', () => {
     expect(problemsOf(() => requireOptions(config, ['imap', 'complaintsAddress']))).toEqual([
       'imap.url: required (or set KLACHTENBUS_IMAP_URL)',
       'complaintsAddress: required (or set KLACHTENBUS_COMPLAINTS_ADDRESS)',
+    ]);
+  });
+});
+
+describe('config/example.yaml', () => {
+  test('documents a valid configuration (it must stay in step with the schema)', () => {
+    const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../config/example.yaml');
+    const config = loadConfig({ file, env: {}, cwd: '/' });
+    expect(config.procedure).toBe('studijob');
+    expect(Object.keys(config.procedures)).toEqual(expect.arrayContaining(['default', 'studijob', 'spijtenburg']));
+  });
+
+  test('an unknown procedure profile is named with the known ones', () => {
+    const file = writeConfig('procedure: nope\n');
+    expect(problemsOf(() => loadConfig({ file, env: {}, cwd: '/' }))).toEqual([
+      'procedure: unknown profile "nope" (known: default, studijob, spijtenburg)',
     ]);
   });
 });

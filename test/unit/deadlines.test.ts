@@ -23,6 +23,12 @@ describe('computeDeadlines (default profile: contact 2 working days, feedback 7 
     expect(iso(d.feedback)).toBe('2026-12-28T10:00:00.000Z');
   });
 
+  test('received Sun 22 Nov 2026 01:15: contact Wed 25 Nov 08:30, feedback Mon 30 Nov 08:30 (not at night)', () => {
+    const d = computeDeadlines(cal, new Date('2026-11-22T00:15:00Z'), rules);
+    expect(iso(d.contact)).toBe('2026-11-25T07:30:00.000Z');
+    expect(iso(d.feedback)).toBe('2026-11-30T07:30:00.000Z');
+  });
+
   test('business hours: 4 hours from Fri 27 Nov 2026 16:00 is Mon 30 Nov 11:00 (1.5 h Friday, 2.5 h Monday)', () => {
     const d = computeDeadlines(cal, new Date('2026-11-27T15:00:00Z'), {
       contact: { hours: 4 },

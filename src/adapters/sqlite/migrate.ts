@@ -26,10 +26,13 @@ export function migrate(db: Database): number {
     if (version <= current) continue;
     const sql = readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8');
     try {
+      // IMMEDIATE, and the version read again inside: two processes starting on a new database at
+      // once must not both apply the same migration.
       db.transaction(() => {
+        if ((db.pragma('user_version', { simple: true }) as number) >= version) return;
         db.exec(sql);
         db.pragma(`user_version = ${version}`);
-      })();
+      }).immediate();
     } catch (err) {
       throw new KlachtenbusError('STORE_MIGRATION_FAILED', `migration ${file} failed: ${(err as Error).message}`, {
         cause: err,

@@ -2,10 +2,12 @@ import { Option, type Command } from 'commander';
 import type { CaseStatus } from '../../domain/types.js';
 import { listCaseViews, showCase } from '../../usecases/caseViews.js';
 import { printJson, withDatabase } from '../context.js';
+import { registerRegisterCommand } from './register.js';
 import { caseDetail, casesTable } from '../output.js';
 
 export function registerCaseCommands(program: Command): void {
   const cases = program.command('cases').description('complaint cases');
+  registerRegisterCommand(cases);
   cases
     .command('list')
     .description('list cases, oldest first')

@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createIntakeRuntime } from '../../composition.js';
-import { intakeMessage, type IntakeResult } from '../../usecases/intakeMessage.js';
+import type { IntakeResult } from '../../usecases/intakeMessage.js';
 import { commandContext, printJson } from '../context.js';
 
 /** Files named on the command line; a directory stands for the files in it (sorted, not recursive). */
@@ -25,6 +24,8 @@ export function registerIngestCommand(program: Command): void {
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], opts: { json?: boolean }, cmd: Command) => {
       const { config } = commandContext(cmd);
+      const { createIntakeRuntime } = await import('../../composition.js');
+      const { intakeMessage } = await import('../../usecases/intakeMessage.js');
       const runtime = createIntakeRuntime(config);
       const results: Array<{ file: string; error?: string } & Partial<IntakeResult>> = [];
       try {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startWorker } from '../../worker/startWorker.js';
 import { commandContext } from '../context.js';
 
 export function registerStartCommand(program: Command): void {
@@ -8,6 +7,8 @@ export function registerStartCommand(program: Command): void {
     .description('run the worker: watch the complaints mailbox and register cases, until SIGTERM or SIGINT')
     .action(async (_opts: unknown, cmd: Command) => {
       const { config, log } = commandContext(cmd, 1);
+      // Loaded here, not at the top: other commands should not pay for the worker's dependencies.
+      const { startWorker } = await import('../../worker/startWorker.js');
       const worker = startWorker(config, log);
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
