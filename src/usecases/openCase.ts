@@ -19,6 +19,8 @@ export interface NewCaseInput {
   /** The complaint mail, to thread the acknowledgement to; null when registered by hand. */
   complaint: { messageId: string; synthetic: boolean; references: string[] } | null;
   acknowledge: boolean;
+  /** The case's language, when it differs from the procedure's (e.g. an English-speaking customer). */
+  locale?: 'nl' | 'en' | undefined;
   now: string;
 }
 
@@ -33,6 +35,7 @@ export function openCase(
   input: NewCaseInput,
 ): { id: number; number: string; outboxIds: number[] } {
   const { procedure } = ctx;
+  const locale = input.locale ?? procedure.locale;
   const year = DateTime.fromISO(input.receivedAt, { zone: procedure.calendar.timezone }).year;
   const seq = cases.nextSeq(db, year);
   const number = formatCaseNumber(ctx.numberPrefix, year, seq);
@@ -51,7 +54,7 @@ export function openCase(
     description: input.description,
     linkedCaseId: input.linkedCaseId,
     procedure: procedure.name,
-    locale: procedure.locale,
+    locale,
     contactDueAt: due.contact.toISOString(),
     feedbackDueAt: due.feedback.toISOString(),
     now: input.now,
@@ -63,7 +66,7 @@ export function openCase(
         {
           caseId: id,
           number,
-          locale: procedure.locale,
+          locale,
           subject: input.subject,
           description: input.description,
           receivedAt: input.receivedAt,

@@ -18,6 +18,8 @@ export interface ManualComplaint {
   by: string;
   /** Send the acknowledgement to the complainant too. */
   acknowledge: boolean;
+  /** The language of the mails about this case; default the procedure's. */
+  locale?: 'nl' | 'en' | undefined;
 }
 
 /** Registers a complaint by hand. Returns the case number and the outbox rows to send. */
@@ -54,6 +56,7 @@ export function registerCase(
         linkedCaseId: null,
         complaint: null,
         acknowledge: c.acknowledge,
+        locale: c.locale,
         now: now.toISOString(),
       },
     );

@@ -143,3 +143,27 @@ test('Redis emptied while mails are pending: the jobs are rebuilt from SQLite an
   await waitOutbox(config, (r) => r.every((x) => x.status === 'sent'), 'all sent after the flush');
   for (const s of senders) expect(capturedTo(s)).toHaveLength(1);
 });
+
+test('Redis down while mail comes in, back empty: intake goes on, and every mail goes out once', async () => {
+  const { box, config } = setup();
+  worker = new WorkerProcess(config);
+  await worker.waitIdle();
+  await stack.stopRedis();
+  const senders = await deliver(box, 2);
+  // Intake does not need Redis: the cases and their outbox rows are committed.
+  await waitOutbox(config, (r) => r.length === 2 && r.every((x) => x.status === 'pending'), 'queued in SQLite');
+  await stack.startRedis();
+  await waitOutbox(config, (r) => r.every((x) => x.status === 'sent'), 'all sent after Redis came back', 45000);
+  for (const s of senders) expect(capturedTo(s)).toHaveLength(1);
+});
+
+test('the worker killed right after the commit, before the job was queued: sent once after the restart', async () => {
+  const { box, config } = setup();
+  const [sender] = await deliver(box, 1);
+  const crashing = new WorkerProcess(config, { KLACHTENBUS_FAULT_KILL_AFTER_COMMITS: '1' });
+  expect(await crashing.exited).toBeNull();
+  expect(outbox(config).map((r) => r.status)).toEqual(['pending']);
+  worker = new WorkerProcess(config);
+  await waitOutbox(config, (r) => r[0]?.status === 'sent', 'sent after the restart');
+  expect(capturedTo(sender!)).toHaveLength(1);
+});

@@ -126,6 +126,21 @@ describe('registerCase (by phone or at the desk)', () => {
     ]);
   });
 
+  test('a per-case locale: an English acknowledgement for an English-speaking customer', () => {
+    const h = withOutgoing();
+    registerCase(h.deps, {
+      email: 'j@client.test',
+      name: 'John',
+      description: 'Late invoice',
+      by: 'Jan',
+      acknowledge: true,
+      locale: 'en',
+    });
+    const [ack] = listOutbox(h.db, {});
+    expect(ack!.text).toContain('Thursday 26 November 2026');
+    expect(h.db.prepare('SELECT locale FROM cases').pluck().get()).toBe('en');
+  });
+
   test('a receipt time in the future is refused', () => {
     const h = withOutgoing();
     expect(() =>

@@ -16,6 +16,9 @@ export function registerRegisterCommand(cases: Command): void {
     .option('--received <iso>', 'when it was received (ISO 8601), default now')
     .requiredOption('--by <name>', 'who registers it')
     .option('--acknowledge', 'send the acknowledgement to --from as well')
+    .addOption(
+      new Option('--locale <locale>', "language of the case's mails (default: the procedure's)").choices(['nl', 'en']),
+    )
     .option('--json', 'print JSON')
     .action(
       async (
@@ -28,6 +31,7 @@ export function registerRegisterCommand(cases: Command): void {
           received?: string;
           by: string;
           acknowledge?: boolean;
+          locale?: 'nl' | 'en';
           json?: boolean;
         },
         cmd: Command,
@@ -48,6 +52,7 @@ export function registerRegisterCommand(cases: Command): void {
             receivedAt: opts.received ? new Date(opts.received) : undefined,
             by: opts.by,
             acknowledge: Boolean(opts.acknowledge),
+            locale: opts.locale,
           });
           if (opts.json) printJson({ number: r.number, queuedMails: r.outboxIds.length });
           else
