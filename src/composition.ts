@@ -3,6 +3,7 @@
  * cases. Only entry points (worker, CLI) import this module.
  */
 import path from 'node:path';
+import { clockFromEnv } from './clock.js';
 import { fileURLToPath } from 'node:url';
 import { ContentStore } from './adapters/files.js';
 import { ParserPool } from './adapters/parser/pool.js';
@@ -12,6 +13,7 @@ import { loadTemplates, type TemplateSet } from './adapters/templates/templates.
 import { createWorkingCalendar, type WorkingCalendar } from './domain/workingCalendar.js';
 import type { IntakeDeps, IntakeSettings, ProcedureContext } from './usecases/intakeMessage.js';
 import type { OutgoingDeps } from './usecases/queueCaseMail.js';
+import type { DeadlineDeps } from './usecases/sendDeadlineNotification.js';
 
 /** Where the shipped templates are: templates/ at the package root (same from src/ and dist/). */
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
@@ -49,6 +51,27 @@ export function templateSet(config: Config): TemplateSet {
     overrideDir: config.mail.templatesDir ?? null,
     timezone: config.calendar.timezone,
   });
+}
+
+/** Who is told about deadlines, and when (the pure planner's policy). */
+export function deadlineDeps(config: Config, outgoing: OutgoingDeps, calendar: WorkingCalendar): DeadlineDeps {
+  const role = (r: string) => config.staff.members.filter((m) => m.role === r).map((m) => m.email);
+  const managers = config.mail.managerNotice.to.length ? config.mail.managerNotice.to : role('manager');
+  const handlers = role('handler');
+  return {
+    calendar,
+    policy: {
+      reminder: config.deadlines.reminder,
+      directorAfterWorkingDays: config.deadlines.directorAfterWorkingDays,
+    },
+    outgoing,
+    recipients: {
+      team: config.deadlines.team.length ? config.deadlines.team : handlers.length ? handlers : managers,
+      managers,
+      directors: role('director'),
+      staff: config.staff.members.map((m) => ({ name: m.name, email: m.email })),
+    },
+  };
 }
 
 export function outgoingDeps(config: Config, templates: TemplateSet = templateSet(config)): OutgoingDeps | undefined {
@@ -92,7 +115,7 @@ export interface IntakeRuntime {
 }
 
 /** The database, content stores and parser threads intake runs on. */
-export function createIntakeRuntime(config: Config, now: () => Date = () => new Date()): IntakeRuntime {
+export function createIntakeRuntime(config: Config, now: () => Date = clockFromEnv(process.env)): IntakeRuntime {
   const db = openDatabase(config.dataDir);
   const pool = new ParserPool({
     threads: config.intake.parserThreads,

@@ -1,8 +1,16 @@
 import type { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { KlachtenbusError } from '../errors.js';
+import { clockFromEnv } from '../clock.js';
 import { createLogger, type Logger } from '../adapters/logger.js';
 import { openDatabase, type Database } from '../adapters/sqlite/open.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+
+/** Now, as the CLI sees it: KLACHTENBUS_NOW sets it, as for the worker (tests and demos only). */
+export function cliNow(env: NodeJS.ProcessEnv = process.env): Date {
+  return clockFromEnv(env)();
+}
 
 /** The configuration (parsed once) and a logger, for a command. */
 export function commandContext(cmd: Command, logTo: 1 | 2 = 2): { config: Config; log: Logger } {
@@ -25,4 +33,15 @@ export function withDatabase<T>(cmd: Command, fn: (db: Database) => T): T {
   } finally {
     db.close();
   }
+}
+
+/**
+ * A moment given on the command line: ISO 8601, with or without an offset; without one it is read
+ * in the configured timezone (Europe/Amsterdam), and a bare date means 17:00 that day.
+ */
+export function parseInstant(value: string, zone: string, what: string): Date {
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T17:00` : value;
+  const d = DateTime.fromISO(text, { zone, setZone: false });
+  if (!d.isValid) throw new KlachtenbusError('INPUT_INVALID', `${what}: not an ISO 8601 date or time: ${value}`);
+  return d.toJSDate();
 }

@@ -3,7 +3,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, KlachtenbusError } from '../errors.js';
+import { registerCalendarCommands } from './commands/calendar.js';
 import { registerCaseCommands } from './commands/cases.js';
+import { registerHealthCommand } from './commands/health.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerMailCommands } from './commands/mail.js';
 import { registerOutboxCommands } from './commands/outbox.js';
@@ -22,6 +24,8 @@ registerIngestCommand(program);
 registerCaseCommands(program);
 registerMailCommands(program);
 registerOutboxCommands(program);
+registerCalendarCommands(program);
+registerHealthCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -104,6 +104,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    deadlines: z
+      .object({
+        reminder: z
+          .object({
+            /** The reminder goes this many business hours before the deadline… */
+            leadBusinessHours: z.number().min(0).max(100).default(4),
+            /** …or at the start of business hours on the due day, when that is later. */
+            atStartOfDueDay: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
+        /** The director (directie) is told this many working days after the manager. */
+        directorAfterWorkingDays: z.number().int().min(0).max(60).default(2),
+        /** Reminders while no handler is assigned; default: staff with role handler, else managers. */
+        team: z.array(email).default([]),
+        /** How often every open case's reminders and escalations are compared with Redis. */
+        reconcileIntervalSeconds: z.number().int().min(1).max(3600).default(60),
+      })
+      .strict()
+      .prefault({}),
     /** The procedure profile that applies to new cases. */
     procedure: z.string().min(1).default('default'),
     /** Profiles added to, or overriding, the shipped ones (default, studijob, spijtenburg). */

@@ -29,7 +29,15 @@ export interface CaseView {
   closedAt: string | null;
   procedure: string;
   locale: string;
-  deadlines: { contact: string | null; feedback: string | null };
+  deadlines: { contact: string | null; feedback: string | null; solution: string | null };
+  /** The milestones recorded: when and by whom (null while open). */
+  milestones: {
+    contact: { at: string; by: string | null } | null;
+    feedback: { at: string; by: string | null } | null;
+    solution: { at: string; text: string | null } | null;
+  };
+  /** Whether a deadline passed without its milestone (open cases only). */
+  overdue: boolean;
 }
 
 export interface CaseDetailView extends CaseView {
@@ -47,7 +55,7 @@ export interface CaseDetailView extends CaseView {
   outgoing: OutboxView[];
 }
 
-function toView(db: Database, row: CaseRow): CaseView {
+function toView(db: Database, row: CaseRow, now: Date = new Date()): CaseView {
   return {
     number: row.number,
     status: row.status,
@@ -66,13 +74,35 @@ function toView(db: Database, row: CaseRow): CaseView {
     closedAt: row.closedAt,
     procedure: row.procedure,
     locale: row.locale,
-    deadlines: { contact: row.contactDueAt, feedback: row.feedbackDueAt },
+    deadlines: { contact: row.contactDueAt, feedback: row.feedbackDueAt, solution: row.solutionDueAt },
+    milestones: {
+      contact: row.contactAt ? { at: row.contactAt, by: row.contactBy } : null,
+      feedback: row.feedbackAt ? { at: row.feedbackAt, by: row.feedbackBy } : null,
+      solution: row.solutionAt ? { at: row.solutionAt, text: row.solution } : null,
+    },
+    overdue: isOverdueRow(row, now),
   };
 }
 
+/** An open case with a deadline passed and its milestone not recorded. */
+export function isOverdueRow(row: CaseRow, now: Date): boolean {
+  if (row.status !== 'open') return false;
+  const late = (due: string | null, done: string | null) => due !== null && done === null && new Date(due) < now;
+  return (
+    late(row.contactDueAt, row.contactAt) ||
+    late(row.feedbackDueAt, row.feedbackAt) ||
+    late(row.solutionDueAt, row.solutionAt)
+  );
+}
+
 /** Cases, oldest first, optionally by status. */
-export function listCaseViews(db: Database, filter: { status?: CaseStatus | undefined }): CaseView[] {
-  return listCases(db, filter).map((r) => toView(db, r));
+export function listCaseViews(
+  db: Database,
+  filter: { status?: CaseStatus | undefined; overdue?: boolean | undefined },
+  now: Date = new Date(),
+): CaseView[] {
+  const views = listCases(db, { status: filter.status }).map((r) => toView(db, r, now));
+  return filter.overdue ? views.filter((v) => v.overdue) : views;
 }
 
 /** One case with its mails and its audit timeline. Throws CASE_NOT_FOUND. */

@@ -76,6 +76,8 @@ export interface IntakeResult {
   caseCreated: boolean;
   /** Outbox rows queued by this mail, to be handed to the sender once the transaction committed. */
   outboxIds: number[];
+  /** The case the mail opened or joined, if any. */
+  caseId: number | null;
 }
 
 /** A mail whose raw source is stored and which has been parsed, ready to commit. */
@@ -184,7 +186,7 @@ export function commitIntake(deps: IntakeDeps, prepared: PreparedMail): IntakeRe
     );
     recordEvents(deps, { decision, caseId, caseCreated, messageRowId, now, classification, parsed, outcome });
     if (mail.imap) recordUid(deps.db, mail.imap.mailbox, mail.imap.uidvalidity, mail.imap.uid, messageRowId);
-    return { messageRowId, messageId, classification, caseNumber, created: true, caseCreated, outboxIds };
+    return { messageRowId, messageId, classification, caseNumber, created: true, caseCreated, outboxIds, caseId };
   });
   // IMMEDIATE: take the write lock before reading, so two workers racing on the same mail serialise
   // and the second one sees the first one's row.
@@ -204,6 +206,7 @@ function alreadyStored(deps: IntakeDeps, mail: IncomingMail, rowId: number, mess
     created: false,
     caseCreated: false,
     outboxIds: [],
+    caseId: null,
   };
 }
 

@@ -1,7 +1,8 @@
 import type { Logger } from '../adapters/logger.js';
 import { parseImapUrl, requireOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createIntakeRuntime } from '../composition.js';
+import { createIntakeRuntime, deadlineDeps } from '../composition.js';
+import { startDeadlineRunner, type DeadlineRunner } from './deadlineRunner.js';
 import { MailboxWatcher } from './mailboxWatcher.js';
 import { startOutboxRunner, type OutboxRunner } from './outboxRunner.js';
 
@@ -23,6 +24,17 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
   const outbox: OutboxRunner | null =
     runtime.deps.outgoing && config.redis.url ? startOutboxRunner(config, runtime.db, log, runtime.deps.now) : null;
   if (!outbox) log.warn({ event: 'outbox.disabled' }, 'smtp.url or redis.url not set: no mail is sent');
+  const deadlines: DeadlineRunner | null =
+    outbox && runtime.deps.outgoing
+      ? startDeadlineRunner(
+          config,
+          runtime.db,
+          deadlineDeps(config, runtime.deps.outgoing, runtime.deps.procedure.calendar),
+          log,
+          runtime.deps.now,
+          (ids) => outbox.dispatch(ids),
+        )
+      : null;
   const killAfter = Number(env.KLACHTENBUS_FAULT_KILL_AFTER_COMMITS ?? 0);
   let commits = 0;
   const watcher = new MailboxWatcher({
@@ -47,6 +59,7 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
         r.caseCreated ? `registered case ${r.caseNumber}` : `stored mail (${r.classification})`,
       );
       if (r.outboxIds.length > 0) outbox?.dispatch(r.outboxIds);
+      if (r.caseCreated) deadlines?.scheduleCase(r.caseId!);
       commits++;
       if (killAfter > 0 && commits >= killAfter) process.kill(process.pid, 'SIGKILL');
     },
@@ -56,6 +69,7 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
   return {
     async stop() {
       await watcher.stop();
+      await deadlines?.stop();
       await outbox?.stop();
       await runtime.close();
       log.info({ event: 'worker.stopped' }, 'worker stopped');

@@ -162,8 +162,8 @@ export function cli(
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function cliJson<T>(configFile: string, args: string[]): T {
-  const r = cli(['--config', configFile, ...args, '--json']);
+export function cliJson<T>(configFile: string, args: string[], env: Record<string, string> = {}): T {
+  const r = cli(['--config', configFile, ...args, '--json'], env);
   if (r.code !== 0) throw new Error(`klachtenbus ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }

@@ -25,6 +25,13 @@ export interface CaseRow {
   locale: 'nl' | 'en';
   contactDueAt: string | null;
   feedbackDueAt: string | null;
+  contactAt: string | null;
+  contactBy: string | null;
+  feedbackAt: string | null;
+  feedbackBy: string | null;
+  solution: string | null;
+  solutionDueAt: string | null;
+  solutionAt: string | null;
 }
 
 const SELECT = `SELECT id, number, status, needs_review AS needsReview, received_at AS receivedAt,
@@ -32,7 +39,8 @@ const SELECT = `SELECT id, number, status, needs_review AS needsReview, received
   complainant_type AS complainantType, customer_name AS customerName, subject, description,
   people_involved AS peopleInvolved, handler, linked_case_id AS linkedCaseId, created_at AS createdAt,
   updated_at AS updatedAt, closed_at AS closedAt, procedure, locale, contact_due_at AS contactDueAt,
-  feedback_due_at AS feedbackDueAt FROM cases`;
+  feedback_due_at AS feedbackDueAt, contact_at AS contactAt, contact_by AS contactBy, feedback_at AS feedbackAt,
+  feedback_by AS feedbackBy, solution, solution_due_at AS solutionDueAt, solution_at AS solutionAt FROM cases`;
 
 function fix(row: unknown): CaseRow {
   const r = row as CaseRow & { needsReview: number | boolean };

@@ -46,7 +46,7 @@ export type ManagerNoticeData = {
 };
 
 /** The two milestones a case has a deadline for: first contact and feedback. */
-export type Milestone = 'contact' | 'feedback';
+export type Milestone = 'contact' | 'feedback' | 'solution';
 
 /** `reminder`: to the handler (or the team when there is none), a deadline is near. */
 export type ReminderData = {

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { listOutbox, requeue, type OutboxStatus } from '../../adapters/sqlite/outbox.js';
 import { KlachtenbusError } from '../../errors.js';
 import { outboxView } from '../../usecases/outboxViews.js';
-import { printJson, withDatabase } from '../context.js';
+import { cliNow, printJson, withDatabase } from '../context.js';
 import { outboxTable } from '../output.js';
 
 const STATUSES = ['pending', 'sending', 'sent', 'failed', 'ambiguous', 'suppressed'];
@@ -28,7 +28,7 @@ export function registerOutboxCommands(program: Command): void {
     .action((id: string, _opts: unknown, cmd: Command) => {
       withDatabase(cmd, (db) => {
         if (!/^\d+$/.test(id)) throw new KlachtenbusError('INPUT_INVALID', `not an outbox id: ${id}`);
-        if (!requeue(db, Number(id), new Date().toISOString()))
+        if (!requeue(db, Number(id), cliNow().toISOString()))
           throw new KlachtenbusError('INPUT_INVALID', `outbox mail ${id} does not exist or is not failed or ambiguous`);
         process.stdout.write(`outbox mail ${id} queued again\n`);
       });

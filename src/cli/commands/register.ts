@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { ComplainantType } from '../../domain/types.js';
 import { KlachtenbusError } from '../../errors.js';
-import { commandContext, printJson } from '../context.js';
+import { commandContext, parseInstant, printJson } from '../context.js';
 
 /** `cases register`: a complaint received by phone, at the desk or by letter. */
 export function registerRegisterCommand(cases: Command): void {
@@ -49,7 +49,7 @@ export function registerRegisterCommand(cases: Command): void {
             description: opts.description,
             subject: opts.subject,
             type: opts.type,
-            receivedAt: opts.received ? new Date(opts.received) : undefined,
+            receivedAt: opts.received ? parseInstant(opts.received, config.calendar.timezone, '--received') : undefined,
             by: opts.by,
             acknowledge: Boolean(opts.acknowledge),
             locale: opts.locale,

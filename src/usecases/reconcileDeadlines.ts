@@ -1,0 +1,89 @@
+import type { Database } from 'better-sqlite3';
+import { deadlineStateOf, openDeadlineStates } from '../adapters/sqlite/milestones.js';
+import { planNotifications, type NotificationPolicy, type PlannedNotification } from '../domain/notifications.js';
+import type { WorkingCalendar } from '../domain/workingCalendar.js';
+
+/** What reconciling needs from the deadline queue. Scheduling a job that exists must be harmless. */
+export interface DeadlineJobs {
+  schedule(data: { key: string; caseId: number; milestone: string; kind: string }, delayMs: number): Promise<void>;
+  pendingJobs(): Promise<Array<{ id: string; runAtMs: number }>>;
+  remove(id: string): Promise<void>;
+}
+
+/** Every notification that open cases still need (planned, and not yet queued in the outbox). */
+export function wantedNotifications(
+  db: Database,
+  cal: WorkingCalendar,
+  policy: NotificationPolicy,
+): PlannedNotification[] {
+  const queued = db.prepare(`SELECT 1 FROM outbox WHERE idempotency_key = ?`).pluck();
+  return openDeadlineStates(db)
+    .flatMap((s) => planNotifications(s, cal, policy))
+    .filter((n) => queued.get(n.key) === undefined);
+}
+
+/** Schedules the notifications of one case (just registered, say), without a full pass. */
+export async function scheduleCase(
+  db: Database,
+  jobs: Pick<DeadlineJobs, 'schedule'>,
+  cal: WorkingCalendar,
+  policy: NotificationPolicy,
+  caseId: number,
+  now: Date,
+): Promise<number> {
+  const state = deadlineStateOf(db, caseId);
+  if (!state) return 0;
+  const queued = db.prepare(`SELECT 1 FROM outbox WHERE idempotency_key = ?`).pluck();
+  const wanted = planNotifications(state, cal, policy).filter((n) => queued.get(n.key) === undefined);
+  for (const n of wanted)
+    await jobs.schedule(
+      { key: n.key, caseId: n.caseId, milestone: n.milestone, kind: n.kind },
+      n.fireAt.getTime() - now.getTime(),
+    );
+  return wanted.length;
+}
+
+/**
+ * Makes Redis match SQLite: a job for every wanted notification (after Redis restarted empty or was
+ * flushed, or a case was registered by another process), and no job for what is no longer wanted
+ * (milestone recorded, case closed, deadline changed). Run at start and periodically.
+ */
+export async function reconcileDeadlines(
+  db: Database,
+  jobs: DeadlineJobs,
+  cal: WorkingCalendar,
+  policy: NotificationPolicy,
+  now: Date,
+  /** The queue's clock (epoch ms) at `now`; differs from `now` only when the clock is set (tests, demos). */
+  queueNowMs: number = Date.now(),
+): Promise<{ scheduled: number; removed: number; moved: number }> {
+  const wanted = wantedNotifications(db, cal, policy);
+  const wantedKeys = new Map(wanted.map((n) => [n.key, n]));
+  let removed = 0;
+  let moved = 0;
+  const pending = new Map<string, number>();
+  for (const job of await jobs.pendingJobs()) {
+    const n = wantedKeys.get(job.id);
+    if (!n) {
+      await jobs.remove(job.id);
+      removed++;
+      continue;
+    }
+    // Same notification, other moment (the policy changed, or the clock was set): schedule anew.
+    const runAt = queueNowMs + (n.fireAt.getTime() - now.getTime());
+    if (Math.abs(job.runAtMs - runAt) > 5000 && job.runAtMs > queueNowMs) {
+      await jobs.remove(job.id);
+      moved++;
+    } else pending.set(job.id, job.runAtMs);
+  }
+  let scheduled = 0;
+  for (const n of wanted) {
+    if (pending.has(n.key)) continue;
+    await jobs.schedule(
+      { key: n.key, caseId: n.caseId, milestone: n.milestone, kind: n.kind },
+      n.fireAt.getTime() - now.getTime(),
+    );
+    scheduled++;
+  }
+  return { scheduled, removed, moved };
+}

@@ -1,0 +1,60 @@
+import { setCaseStatus } from '../../src/adapters/sqlite/cases.js';
+import { DEFAULT_POLICY } from '../../src/domain/notifications.js';
+import { reconcileDeadlines, type DeadlineJobs } from '../../src/usecases/reconcileDeadlines.js';
+import { registerCase } from '../../src/usecases/registerCase.js';
+import { intakeHarness, PROCEDURE } from '../support/intakeHarness.js';
+
+/** An in-memory queue with the semantics reconcile relies on: adding an existing id does nothing. */
+class FakeJobs implements DeadlineJobs {
+  jobs = new Map<string, number>();
+  constructor(private readonly clockMs: () => number) {}
+  async schedule(data: { key: string }, delayMs: number) {
+    if (!this.jobs.has(data.key)) this.jobs.set(data.key, this.clockMs() + Math.max(0, delayMs));
+  }
+  async pendingJobs() {
+    return [...this.jobs].map(([id, runAtMs]) => ({ id, runAtMs }));
+  }
+  async remove(id: string) {
+    this.jobs.delete(id);
+  }
+}
+
+describe('reconcileDeadlines', () => {
+  const now = new Date('2026-11-24T09:00:00Z'); // Tue 10:00 Amsterdam, the case's receipt
+  function setup() {
+    const h = intakeHarness({}, now);
+    registerCase(h.deps, { email: 'a@k.test', name: 'A', description: 'x', by: 'Jan', acknowledge: false });
+    return h;
+  }
+
+  test('schedules every notification once; a second pass changes nothing', async () => {
+    const h = setup();
+    const jobs = new FakeJobs(() => now.getTime());
+    const first = await reconcileDeadlines(h.db, jobs, PROCEDURE.calendar, DEFAULT_POLICY, now, now.getTime());
+    expect(first).toEqual({ scheduled: 6, removed: 0, moved: 0 }); // contact and feedback × 3 kinds
+    // Contact due Thu 26 Nov 10:00: the reminder at 08:30 that day.
+    expect(jobs.jobs.get([...jobs.jobs.keys()].find((k) => k.includes('.contact.reminder.'))!)).toBe(
+      Date.parse('2026-11-26T08:30:00+01:00'),
+    );
+    const second = await reconcileDeadlines(h.db, jobs, PROCEDURE.calendar, DEFAULT_POLICY, now, now.getTime());
+    expect(second).toEqual({ scheduled: 0, removed: 0, moved: 0 });
+  });
+
+  test('a policy change that moves a notification reschedules it; a closed case loses its jobs', async () => {
+    const h = setup();
+    const jobs = new FakeJobs(() => now.getTime());
+    await reconcileDeadlines(h.db, jobs, PROCEDURE.calendar, DEFAULT_POLICY, now, now.getTime());
+    const lateReminders = { ...DEFAULT_POLICY, reminder: { leadBusinessHours: 1, atStartOfDueDay: false } };
+    const r = await reconcileDeadlines(h.db, jobs, PROCEDURE.calendar, lateReminders, now, now.getTime());
+    expect(r).toEqual({ scheduled: 2, removed: 0, moved: 2 });
+    const reminder = [...jobs.jobs].find(([k]) => k.includes('.contact.reminder.'))!;
+    expect(reminder[1]).toBe(Date.parse('2026-11-26T09:00:00+01:00'));
+
+    setCaseStatus(h.db, 1, 'closed', now.toISOString());
+    expect(await reconcileDeadlines(h.db, jobs, PROCEDURE.calendar, DEFAULT_POLICY, now, now.getTime())).toEqual({
+      scheduled: 0,
+      removed: 6,
+      moved: 0,
+    });
+  });
+});
