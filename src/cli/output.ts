@@ -29,8 +29,14 @@ export function caseDetail(c: CaseDetailView): string {
   ];
   if (c.linkedCase) lines.push(`Linked case:     ${c.linkedCase}`);
   lines.push(`Procedure:       ${c.procedure} (${c.locale})`);
-  lines.push(`Contact due:     ${c.deadlines.contact ?? '-'}`);
-  lines.push(`Feedback due:    ${c.deadlines.feedback ?? '-'}`);
+  const done = (m: { at: string; by?: string | null } | null) =>
+    m ? `  done ${m.at}${m.by ? ` by ${m.by}` : ''}` : '';
+  lines.push(`Contact due:     ${c.deadlines.contact ?? '-'}${done(c.milestones.contact)}`);
+  lines.push(`Feedback due:    ${c.deadlines.feedback ?? '-'}${done(c.milestones.feedback)}`);
+  if (c.deadlines.solution || c.milestones.solution)
+    lines.push(`Solution due:    ${c.deadlines.solution ?? '-'}${done(c.milestones.solution)}`);
+  if (c.milestones.solution?.text) lines.push(`Solution:        ${c.milestones.solution.text}`);
+  if (c.overdue) lines.push('OVERDUE:         a deadline passed without its milestone');
   lines.push('', 'Description:', indent(c.description), '', 'Mails:');
   for (const m of c.messages) {
     lines.push(`  ${m.receivedAt}  ${m.classification.padEnd(18)} ${m.from ?? '-'}  ${truncate(m.subject, 60)}`);

@@ -26,6 +26,12 @@ export const profileSchema = z
     feedback: deadlineSchema,
     /** Named in the acknowledgement: whom a customer who is not satisfied can turn to. */
     escalationContacts: z.array(contactSchema).default([]),
+    /**
+     * Deadlines are fixed when a case is registered. With true, open cases of this profile get them
+     * recomputed at start (after the deadlines or the calendar changed), milestones already recorded
+     * excepted.
+     */
+    recomputeDeadlines: z.boolean().default(false),
   })
   .strict();
 export type Profile = z.infer<typeof profileSchema>;

@@ -4,6 +4,8 @@ import type { Config } from '../config/schema.js';
 import { createIntakeRuntime, deadlineDeps } from '../composition.js';
 import { startDeadlineRunner, type DeadlineRunner } from './deadlineRunner.js';
 import { MailboxWatcher } from './mailboxWatcher.js';
+import type { DeadlineRules } from '../domain/deadlines.js';
+import { recomputeDeadlines } from '../usecases/recomputeDeadlines.js';
 import { startOutboxRunner, type OutboxRunner } from './outboxRunner.js';
 
 export interface WorkerHandle {
@@ -20,6 +22,18 @@ export interface WorkerHandle {
 export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env): WorkerHandle {
   requireOptions(config, ['imap', 'complaintsAddress']);
   const runtime = createIntakeRuntime(config);
+  const recomputed = recomputeDeadlines(
+    runtime.db,
+    Object.fromEntries(
+      Object.entries(config.procedures).map(([name, p]) => [
+        name,
+        { rules: { contact: p.contact, feedback: p.feedback } as DeadlineRules, recompute: p.recomputeDeadlines },
+      ]),
+    ),
+    runtime.deps.procedure.calendar,
+    runtime.deps.now(),
+  );
+  if (recomputed > 0) log.info({ event: 'deadlines.recomputed', cases: recomputed }, 'deadlines recomputed');
   // Outgoing mail needs SMTP and Redis; without them intake still runs (and queues nothing).
   const outbox: OutboxRunner | null =
     runtime.deps.outgoing && config.redis.url ? startOutboxRunner(config, runtime.db, log, runtime.deps.now) : null;

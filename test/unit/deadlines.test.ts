@@ -37,4 +37,20 @@ describe('computeDeadlines (default profile: contact 2 working days, feedback 7 
     expect(iso(d.contact)).toBe('2026-11-30T10:00:00.000Z');
     expect(iso(d.feedback)).toBe('2026-12-04T15:00:00.000Z');
   });
+
+  test.each([
+    // received (Amsterdam)           contact due (2 working days)     why
+    ['2026-11-25T23:59+01:00', '2026-11-30T08:30+01:00'], // 23:59 counts from Thu 08:30: Fri, Mon
+    ['2026-11-26T00:00+01:00', '2026-11-30T08:30+01:00'], // midnight: the same
+    ['2026-11-26T08:30+01:00', '2026-11-30T08:30+01:00'], // at opening: counts from then
+    ['2026-11-26T17:30+01:00', '2026-12-01T08:30+01:00'], // at closing: from Fri 08:30
+    ['2027-04-27T10:00+02:00', '2027-04-30T08:30+02:00'], // on Koningsdag: from Wed 28 Apr 08:30
+    ['2026-12-31T16:00+01:00', '2027-01-05T16:00+01:00'], // New Year and a weekend in between
+    ['2027-03-29T11:00+02:00', '2027-04-01T08:30+02:00'], // on Easter Monday: from Tue 08:30
+    ['2027-05-05T10:00+02:00', '2027-05-10T10:00+02:00'], // Hemelvaart (Thu 6 May) skipped
+    ['2027-05-14T12:00+02:00', '2027-05-19T12:00+02:00'], // Tweede Pinksterdag (Mon 17 May) skipped
+  ])('received %s: contact due %s', (received, contact) => {
+    const d = computeDeadlines(cal, new Date(received), rules);
+    expect(iso(d.contact)).toBe(new Date(contact).toISOString());
+  });
 });

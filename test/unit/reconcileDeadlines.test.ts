@@ -58,3 +58,24 @@ describe('reconcileDeadlines', () => {
     });
   });
 });
+
+describe('recomputeDeadlines', () => {
+  test('only for profiles that ask; recorded milestones keep their deadline; audited', async () => {
+    const { recomputeDeadlines } = await import('../../src/usecases/recomputeDeadlines.js');
+    const { recordContact } = await import('../../src/usecases/recordMilestone.js');
+    const now = new Date('2026-11-24T09:00:00Z');
+    const h = intakeHarness({}, now);
+    registerCase(h.deps, { email: 'a@k.test', name: 'A', description: 'x', by: 'Jan', acknowledge: false });
+    registerCase(h.deps, { email: 'b@k.test', name: 'B', description: 'y', by: 'Jan', acknowledge: false });
+    recordContact(h.db, 'KL-2026-0002', 'Jan', null, now);
+    const longer = { contact: { workingDays: 3 }, feedback: { workingDays: 10 } };
+    expect(recomputeDeadlines(h.db, { default: { rules: longer, recompute: false } }, PROCEDURE.calendar, now)).toBe(0);
+    expect(recomputeDeadlines(h.db, { default: { rules: longer, recompute: true } }, PROCEDURE.calendar, now)).toBe(2);
+    const rows = h.db.prepare('SELECT contact_due_at AS c, feedback_due_at AS f FROM cases ORDER BY id').all();
+    expect(rows).toEqual([
+      { c: '2026-11-27T09:00:00.000Z', f: '2026-12-08T09:00:00.000Z' }, // Fri 27 Nov; Tue 8 Dec
+      { c: '2026-11-26T09:00:00.000Z', f: '2026-12-08T09:00:00.000Z' }, // contact recorded: unchanged
+    ]);
+    expect(h.db.prepare(`SELECT COUNT(*) FROM events WHERE type = 'case.deadlines-recomputed'`).pluck().get()).toBe(2);
+  });
+});
