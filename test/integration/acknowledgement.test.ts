@@ -29,7 +29,11 @@ afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.kill()));
 });
 
-const outbox = (config: string) => cliJson<OutboxJson[]>(config, ['outbox', 'list']);
+/** The mails about new cases (a case received days ago also gets reminders and escalations at once). */
+const outbox = (config: string) =>
+  cliJson<OutboxJson[]>(config, ['outbox', 'list']).filter((o) =>
+    ['acknowledgement', 'manager-notice'].includes(o.kind),
+  );
 const capturedTo = (address: string): CapturedMail[] =>
   capturedMails().filter((m) => m.envelope.rcptTo.includes(address));
 
@@ -85,7 +89,7 @@ test('a complaint gets exactly one Dutch acknowledgement, threaded, with the dea
   expect(ack.text).toContain('Debby Kooiman');
   expect(ack.text).toContain('KL-2026-0001');
 
-  const notices = capturedTo('debby@studijob.test').filter((m) => m.raw.includes('KL-2026-0001'));
+  const notices = capturedTo('debby@studijob.test').filter((m) => m.raw.includes(rows[1]!.messageId));
   expect(notices).toHaveLength(1);
   expect(notices[0]!.raw).toMatch(/Auto-Submitted: auto-generated/i);
 
@@ -104,7 +108,7 @@ test('a complaint gets exactly one Dutch acknowledgement, threaded, with the dea
   });
   expect(outbox(config)).toHaveLength(2);
   const shown = cliJson<{ outgoing: OutboxJson[] }>(config, ['cases', 'show', 'KL-2026-0001']);
-  expect(shown.outgoing.map((o) => o.kind)).toEqual(['acknowledgement', 'manager-notice']);
+  expect(shown.outgoing.map((o) => o.kind).slice(0, 2)).toEqual(['acknowledgement', 'manager-notice']);
 });
 
 test('automatic mail gets nothing: out-of-office, bounce, list mail, our own acknowledgement coming back', async () => {
