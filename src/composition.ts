@@ -14,6 +14,7 @@ import { createWorkingCalendar, type WorkingCalendar } from './domain/workingCal
 import type { IntakeDeps, IntakeSettings, ProcedureContext } from './usecases/intakeMessage.js';
 import type { OutgoingDeps } from './usecases/queueCaseMail.js';
 import type { DeadlineDeps } from './usecases/sendDeadlineNotification.js';
+import type { ReportDeliveryDeps } from './usecases/deliverReports.js';
 
 /** Where the shipped templates are: templates/ at the package root (same from src/ and dist/). */
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
@@ -71,6 +72,20 @@ export function deadlineDeps(config: Config, outgoing: OutgoingDeps, calendar: W
       directors: role('director'),
       staff: config.staff.members.map((m) => ({ name: m.name, email: m.email })),
     },
+  };
+}
+
+/** The scheduled reports: to the directors (else the managers) unless `reports.to` says otherwise. */
+export function reportDeps(config: Config, outgoing: OutgoingDeps, calendar: WorkingCalendar): ReportDeliveryDeps {
+  const role = (r: string) => config.staff.members.filter((m) => m.role === r).map((m) => m.email);
+  const directors = role('director');
+  return {
+    calendar,
+    settings: outgoing.settings,
+    recipients: config.reports.to.length ? config.reports.to : directors.length ? directors : role('manager'),
+    quarterly: config.reports.quarterly,
+    yearly: config.reports.yearly,
+    catchUpDays: config.reports.catchUpDays,
   };
 }
 

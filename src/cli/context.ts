@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { userInfo } from 'node:os';
 import { DateTime } from 'luxon';
 import { KlachtenbusError } from '../errors.js';
 import { clockFromEnv } from '../clock.js';
@@ -44,4 +45,15 @@ export function parseInstant(value: string, zone: string, what: string): Date {
   const d = DateTime.fromISO(text, { zone, setZone: false });
   if (!d.isValid) throw new KlachtenbusError('INPUT_INVALID', `${what}: not an ISO 8601 date or time: ${value}`);
   return d.toJSDate();
+}
+
+/** Who runs a command, for the audit trail: --by, else KLACHTENBUS_USER, else the OS user. */
+export function actorName(by: string | undefined): string {
+  if (by?.trim()) return by.trim();
+  if (process.env.KLACHTENBUS_USER?.trim()) return process.env.KLACHTENBUS_USER.trim();
+  try {
+    return userInfo().username;
+  } catch {
+    return 'cli';
+  }
 }

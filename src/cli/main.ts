@@ -5,10 +5,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, KlachtenbusError } from '../errors.js';
 import { registerCalendarCommands } from './commands/calendar.js';
 import { registerCaseCommands } from './commands/cases.js';
+import { registerExportCommands } from './commands/export.js';
 import { registerHealthCommand } from './commands/health.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerMailCommands } from './commands/mail.js';
 import { registerOutboxCommands } from './commands/outbox.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerStartCommand } from './commands/start.js';
 
 const program = new Command()
@@ -26,6 +28,8 @@ registerMailCommands(program);
 registerOutboxCommands(program);
 registerCalendarCommands(program);
 registerHealthCommand(program);
+registerExportCommands(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -37,6 +37,26 @@ export function caseDetail(c: CaseDetailView): string {
     lines.push(`Solution due:    ${c.deadlines.solution ?? '-'}${done(c.milestones.solution)}`);
   if (c.milestones.solution?.text) lines.push(`Solution:        ${c.milestones.solution.text}`);
   if (c.overdue) lines.push('OVERDUE:         a deadline passed without its milestone');
+  const h = c.handling;
+  const extra: Array<[string, string | null]> = [
+    ['Category', c.category],
+    ['Control measures', h.controlMeasures],
+    ['Cause', h.cause],
+    ['Structural solution', h.structuralSolution],
+    ['Preventive measures', h.preventiveMeasures],
+    [
+      'Internal comms',
+      h.internalCommunication.how &&
+        `${h.internalCommunication.how}${h.internalCommunication.at ? ` (${h.internalCommunication.at})` : ''}`,
+    ],
+    [
+      'Discussed with',
+      h.discussedWithEmployee &&
+        `${h.discussedWithEmployee.with}${h.discussedWithEmployee.at ? ` on ${h.discussedWithEmployee.at}` : ''}${h.discussedWithEmployee.note ? `: ${h.discussedWithEmployee.note}` : ''}`,
+    ],
+    ['Closed by', c.closedBy && `${c.closedBy} (customer: ${c.satisfaction})`],
+  ];
+  for (const [label, value] of extra) if (value) lines.push(`${`${label}:`.padEnd(17)}${value}`);
   lines.push('', 'Description:', indent(c.description), '', 'Mails:');
   for (const m of c.messages) {
     lines.push(`  ${m.receivedAt}  ${m.classification.padEnd(18)} ${m.from ?? '-'}  ${truncate(m.subject, 60)}`);
@@ -51,7 +71,7 @@ export function caseDetail(c: CaseDetailView): string {
       `  ${o.createdAt}  ${o.kind.padEnd(16)} ${o.status.padEnd(10)} ${o.to.join(', ') || '-'}  ${truncate(o.subject, 50)}`,
     );
   lines.push('', 'Timeline:');
-  for (const e of c.timeline) lines.push(`  ${e.at}  ${e.actor.padEnd(10)} ${e.type}`);
+  for (const e of c.timeline) lines.push(`  ${e.at}  ${e.actor.padEnd(10)} ${e.type}${eventDetail(e.data)}`);
   return lines.join('\n');
 }
 
@@ -102,4 +122,14 @@ function indent(s: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+}
+
+/** The gist of an event's data for the timeline: a field change, a note, a satisfaction. */
+function eventDetail(data: Record<string, unknown>): string {
+  if (typeof data.field === 'string')
+    return `  ${data.field}: ${JSON.stringify(data.from)} → ${JSON.stringify(data.to)}`;
+  if (typeof data.text === 'string') return `  "${truncate(data.text, 80)}"`;
+  if (typeof data.satisfaction === 'string') return `  (customer: ${data.satisfaction})`;
+  if (typeof data.note === 'string') return `  "${truncate(data.note, 80)}"`;
+  return '';
 }

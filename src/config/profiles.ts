@@ -32,6 +32,14 @@ export const profileSchema = z
      * excepted.
      */
     recomputeDeadlines: z.boolean().default(false),
+    /**
+     * What must be recorded before a case of this profile may be closed:
+     * solution (feedback with a solution), cause, measures (control, structural or preventive),
+     * discussed (with the employee concerned), category, internal-communication.
+     */
+    closeRequires: z
+      .array(z.enum(['solution', 'cause', 'measures', 'discussed', 'category', 'internal-communication']))
+      .default(['solution']),
   })
   .strict();
 export type Profile = z.infer<typeof profileSchema>;
@@ -47,6 +55,7 @@ export const BUILTIN_PROFILES: Record<string, z.input<typeof profileSchema>> = {
     contact: { workingDays: 2 },
     feedback: { calendarDays: 7 },
     escalationContacts: [],
+    closeRequires: ['solution'],
   },
   studijob: {
     locale: 'nl',
@@ -57,6 +66,10 @@ export const BUILTIN_PROFILES: Record<string, z.input<typeof profileSchema>> = {
       { name: 'Debby Kooiman', email: 'debby@studijob.nl', role: 'Frontoffice manager' },
       { name: 'Mariska van Wilpe', email: 'mariska@studijob.nl', role: 'Directie' },
     ],
+    // "De ontvanger legt de oplossing en eventuele beheersmaatregelen vast"; "Oorzaak en oplossingen
+    // moeten ook op het klachtenformulier worden aangegeven. En tevens hoe deze binnen de organisatie
+    // gaat worden gecommuniceerd en wanneer."
+    closeRequires: ['solution', 'cause', 'measures', 'internal-communication'],
   },
   spijtenburg: {
     locale: 'nl',
@@ -64,5 +77,8 @@ export const BUILTIN_PROFILES: Record<string, z.input<typeof profileSchema>> = {
     contact: { workingDays: 2 },
     feedback: { workingDays: 5 },
     escalationContacts: [{ name: 'Directie Spijtenburg', email: 'klachten@spijtenburg.nl', role: 'Directie' }],
+    // "De klacht wordt door klachtenfunctionaris besproken met de desbetreffende medewerker";
+    // "het wegnemen van de oorzaken, en het nemen van adequate maatregelen om herhaling te voorkomen".
+    closeRequires: ['solution', 'discussed', 'cause', 'measures'],
   },
 };

@@ -80,6 +80,11 @@ export const configSchema = z
       .prefault({}),
     cases: z
       .object({
+        /** The categories a case can be given (StudiJob's kinds of complaint, by default). */
+        categories: z
+          .array(z.string().min(1))
+          .min(1)
+          .default(['werkwijze', 'vacature/sollicitatie/intake', 'bejegening door medewerker', 'facturatie', 'overig']),
         numberPrefix: z
           .string()
           .regex(/^[A-Z]{1,8}$/, 'must be 1 to 8 capital letters')
@@ -121,6 +126,19 @@ export const configSchema = z
         team: z.array(email).default([]),
         /** How often every open case's reminders and escalations are compared with Redis. */
         reconcileIntervalSeconds: z.number().int().min(1).max(3600).default(60),
+      })
+      .strict()
+      .prefault({}),
+    reports: z
+      .object({
+        /** Who gets the quarterly report and yearly analysis; default: directors, else managers. */
+        to: z.array(email).default([]),
+        quarterly: z.boolean().default(true),
+        yearly: z.boolean().default(true),
+        /** A worker that was down sends a missed report up to this many days late. */
+        catchUpDays: z.number().int().min(0).max(365).default(31),
+        /** How often the repeatable job checks whether a report is due. */
+        checkIntervalSeconds: z.number().int().min(1).max(86_400).default(300),
       })
       .strict()
       .prefault({}),

@@ -38,6 +38,18 @@ export interface CaseView {
   };
   /** Whether a deadline passed without its milestone (open cases only). */
   overdue: boolean;
+  category: string | null;
+  /** What the handler and manager recorded (StudiJob's form, Spijtenburg's procedure). */
+  handling: {
+    controlMeasures: string | null;
+    cause: string | null;
+    structuralSolution: string | null;
+    preventiveMeasures: string | null;
+    internalCommunication: { how: string | null; at: string | null };
+    discussedWithEmployee: { with: string; at: string | null; note: string | null } | null;
+  };
+  satisfaction: 'satisfied' | 'not-satisfied' | 'unknown';
+  closedBy: string | null;
 }
 
 export interface CaseDetailView extends CaseView {
@@ -81,6 +93,19 @@ function toView(db: Database, row: CaseRow, now: Date = new Date()): CaseView {
       solution: row.solutionAt ? { at: row.solutionAt, text: row.solution } : null,
     },
     overdue: isOverdueRow(row, now),
+    category: row.category,
+    handling: {
+      controlMeasures: row.controlMeasures,
+      cause: row.cause,
+      structuralSolution: row.structuralSolution,
+      preventiveMeasures: row.preventiveMeasures,
+      internalCommunication: { how: row.internalCommunication, at: row.internalCommunicationAt },
+      discussedWithEmployee: row.discussedWith
+        ? { with: row.discussedWith, at: row.discussedAt, note: row.discussedNote }
+        : null,
+    },
+    satisfaction: row.satisfaction,
+    closedBy: row.closedBy,
   };
 }
 

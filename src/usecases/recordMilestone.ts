@@ -92,3 +92,32 @@ export function assignHandler(db: Database, number: string, handler: string, by:
     return requireCase(db, number);
   })();
 }
+
+/** The complaint was discussed with the employee concerned (Spijtenburg: "Bespreking medewerker"). */
+export function recordDiscussion(
+  db: Database,
+  number: string,
+  d: { employee: string; at: Date; note: string | null },
+  by: string,
+  now: Date,
+): CaseRow {
+  const actor = requireActor(by);
+  if (!d.employee.trim()) throw new KlachtenbusError('INPUT_INVALID', 'name the employee (--with)');
+  if (d.at.getTime() > now.getTime() + 60_000)
+    throw new KlachtenbusError('INPUT_INVALID', 'the discussion lies in the future');
+  return db.transaction(() => {
+    const c = requireCase(db, number);
+    const at = now.toISOString();
+    db.prepare(
+      `UPDATE cases SET discussed_with = ?, discussed_at = ?, discussed_note = ?, updated_at = ? WHERE id = ?`,
+    ).run(d.employee.trim(), d.at.toISOString(), d.note, at, c.id);
+    appendEvent(db, {
+      caseId: c.id,
+      at,
+      actor,
+      type: 'milestone.discussed',
+      data: { with: d.employee.trim(), at: d.at.toISOString(), note: d.note },
+    });
+    return requireCase(db, number);
+  })();
+}

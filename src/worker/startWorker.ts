@@ -1,7 +1,8 @@
 import type { Logger } from '../adapters/logger.js';
 import { parseImapUrl, requireOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createIntakeRuntime, deadlineDeps } from '../composition.js';
+import { createIntakeRuntime, deadlineDeps, reportDeps } from '../composition.js';
+import { startReportRunner } from './reportRunner.js';
 import { startDeadlineRunner, type DeadlineRunner } from './deadlineRunner.js';
 import { MailboxWatcher } from './mailboxWatcher.js';
 import type { DeadlineRules } from '../domain/deadlines.js';
@@ -78,12 +79,27 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
       if (killAfter > 0 && commits >= killAfter) process.kill(process.pid, 'SIGKILL');
     },
   });
+  const reports =
+    outbox && runtime.deps.outgoing
+      ? startReportRunner(
+          config,
+          runtime.db,
+          reportDeps(config, runtime.deps.outgoing, runtime.deps.procedure.calendar),
+          log,
+          runtime.deps.now,
+          (ids) => outbox.dispatch(ids),
+        ).catch((err: unknown) => {
+          log.warn({ event: 'report.runner.failed', err: String(err) }, 'scheduled reports not running');
+          return null;
+        })
+      : Promise.resolve(null);
   watcher.start();
   log.info({ event: 'worker.started', dataDir: config.dataDir }, 'worker started');
   return {
     async stop() {
       await watcher.stop();
       await deadlines?.stop();
+      await (await reports)?.stop();
       await outbox?.stop();
       await runtime.close();
       log.info({ event: 'worker.stopped' }, 'worker stopped');

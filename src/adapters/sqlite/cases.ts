@@ -32,6 +32,18 @@ export interface CaseRow {
   solution: string | null;
   solutionDueAt: string | null;
   solutionAt: string | null;
+  category: string | null;
+  controlMeasures: string | null;
+  cause: string | null;
+  structuralSolution: string | null;
+  preventiveMeasures: string | null;
+  internalCommunication: string | null;
+  internalCommunicationAt: string | null;
+  discussedWith: string | null;
+  discussedAt: string | null;
+  discussedNote: string | null;
+  satisfaction: 'satisfied' | 'not-satisfied' | 'unknown';
+  closedBy: string | null;
 }
 
 const SELECT = `SELECT id, number, status, needs_review AS needsReview, received_at AS receivedAt,
@@ -40,7 +52,11 @@ const SELECT = `SELECT id, number, status, needs_review AS needsReview, received
   people_involved AS peopleInvolved, handler, linked_case_id AS linkedCaseId, created_at AS createdAt,
   updated_at AS updatedAt, closed_at AS closedAt, procedure, locale, contact_due_at AS contactDueAt,
   feedback_due_at AS feedbackDueAt, contact_at AS contactAt, contact_by AS contactBy, feedback_at AS feedbackAt,
-  feedback_by AS feedbackBy, solution, solution_due_at AS solutionDueAt, solution_at AS solutionAt FROM cases`;
+  feedback_by AS feedbackBy, solution, solution_due_at AS solutionDueAt, solution_at AS solutionAt, category,
+  control_measures AS controlMeasures, cause, structural_solution AS structuralSolution,
+  preventive_measures AS preventiveMeasures, internal_communication AS internalCommunication,
+  internal_communication_at AS internalCommunicationAt, discussed_with AS discussedWith, discussed_at AS discussedAt,
+  discussed_note AS discussedNote, satisfaction, closed_by AS closedBy FROM cases`;
 
 function fix(row: unknown): CaseRow {
   const r = row as CaseRow & { needsReview: number | boolean };
@@ -117,6 +133,14 @@ export function getCaseById(db: Database, id: number): CaseRow | null {
 export function getCaseByNumber(db: Database, number: string): CaseRow | null {
   const row = db.prepare(`${SELECT} WHERE number = ?`).get(number.toUpperCase());
   return row ? fix(row) : null;
+}
+
+/** Cases received in [from, to), oldest first: the register of a period. */
+export function casesReceivedBetween(db: Database, from: string, to: string): CaseRow[] {
+  return db
+    .prepare(`${SELECT} WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id`)
+    .all(from, to)
+    .map(fix);
 }
 
 export function listCases(db: Database, filter: { status?: CaseStatus | undefined }): CaseRow[] {

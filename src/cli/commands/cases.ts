@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { CaseStatus } from '../../domain/types.js';
 import { listCaseViews, showCase } from '../../usecases/caseViews.js';
 import { cliNow, printJson, withDatabase } from '../context.js';
+import { registerHandlingCommands } from './handling.js';
 import { registerMilestoneCommands } from './milestones.js';
 import { registerRegisterCommand } from './register.js';
 import { caseDetail, casesTable } from '../output.js';
@@ -10,6 +11,7 @@ export function registerCaseCommands(program: Command): void {
   const cases = program.command('cases').description('complaint cases');
   registerRegisterCommand(cases);
   registerMilestoneCommands(cases);
+  registerHandlingCommands(cases);
   cases
     .command('list')
     .description('list cases, oldest first')
