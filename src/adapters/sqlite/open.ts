@@ -12,11 +12,13 @@ export type { Database };
 export function openDatabase(dataDir: string): Database {
   mkdirSync(dataDir, { recursive: true });
   const db = new BetterSqlite3(path.join(dataDir, 'klachtenbus.sqlite'));
+  // First: switching to WAL needs a moment of exclusive access, and a process opening the same new
+  // database at that moment must wait for it, not fail with SQLITE_BUSY.
+  db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
   // FULL: a commit must survive a power loss, because the mail is moved on the server right after.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 10000');
   migrate(db);
   return db;
 }
