@@ -1,11 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import { insertOutbox } from '../adapters/sqlite/outbox.js';
 import { renderReportHtml } from '../adapters/report/renderHtml.js';
 import { renderReportMarkdown } from '../adapters/report/renderMarkdown.js';
 import { computeReport, parsePeriod } from '../domain/report.js';
 import { reportsDue } from '../domain/reportSchedule.js';
 import type { WorkingCalendar } from '../domain/workingCalendar.js';
-import { outgoingMessageId, type OutgoingSettings } from './queueCaseMail.js';
+import { queueMail, type OutgoingSettings } from './queueCaseMail.js';
 import { registerRows } from './registerRows.js';
 
 export interface ReportDeliveryDeps {
@@ -42,23 +41,17 @@ export function deliverDueReports(db: Database, deps: ReportDeliveryDeps, now: D
         const org = deps.settings.organisationName;
         const key = `report:${p.label}`;
         const title = p.kind === 'quarter' ? `Klachtenrapportage ${p.label}` : `Jaaranalyse klachten ${p.label}`;
-        const outboxId = insertOutbox(db, {
-          idempotencyKey: key,
+        const outboxId = queueMail(db, deps.settings, {
+          key,
           kind: 'report',
           caseId: null,
-          messageId: outgoingMessageId(key, deps.settings.messageIdDomain),
-          from: deps.settings.from,
           to: deps.recipients,
-          replyTo: deps.settings.complaintsAddress,
-          inReplyTo: null,
-          references: [],
-          subject: `${title} — ${org}`,
-          text: renderReportMarkdown(data, { organisationName: org }),
-          html: renderReportHtml(data, { organisationName: org, locale: 'nl' }),
-          status: 'pending',
-          statusReason: null,
-          notBefore: now.toISOString(),
-          now: now.toISOString(),
+          rendered: {
+            subject: `${title} — ${org}`,
+            text: renderReportMarkdown(data, { organisationName: org }),
+            html: renderReportHtml(data, { organisationName: org, locale: 'nl' }),
+          },
+          now,
         });
         db.prepare(`UPDATE report_deliveries SET outbox_id = ? WHERE period = ?`).run(outboxId, p.label);
         return outboxId;

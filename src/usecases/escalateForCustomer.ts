@@ -1,8 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { appendEvent } from '../adapters/sqlite/events.js';
-import { insertOutbox } from '../adapters/sqlite/outbox.js';
 import { KlachtenbusError } from '../errors.js';
-import { outgoingMessageId, type OutgoingDeps } from './queueCaseMail.js';
+import { queueMail, type OutgoingDeps } from './queueCaseMail.js';
 import { requireCase } from './recordMilestone.js';
 
 /**
@@ -40,22 +39,13 @@ export function escalateForCustomer(
       note,
       caseUrl: null,
     });
-    const s = outgoing.settings;
-    const id = insertOutbox(db, {
-      idempotencyKey: key,
+    const id = queueMail(db, outgoing.settings, {
+      key,
       kind: 'customer-escalation',
       caseId: c.id,
-      messageId: outgoingMessageId(key, s.messageIdDomain),
-      from: s.from,
       to,
-      replyTo: s.complaintsAddress,
-      inReplyTo: null,
-      references: [],
-      ...rendered,
-      status: 'pending',
-      statusReason: null,
-      notBefore: at,
-      now: at,
+      rendered,
+      now,
     })!;
     appendEvent(db, { caseId: c.id, at, actor: by.trim(), type: 'case.escalated', data: { to, note } });
     return { outboxId: id, to };

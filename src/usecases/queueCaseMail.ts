@@ -40,6 +40,48 @@ export interface RegisteredCase {
   acknowledge: boolean;
 }
 
+/** One mail of ours to queue: what differs between them. */
+export interface MailToQueue {
+  key: string;
+  kind: string;
+  caseId: number | null;
+  to: string[];
+  rendered: { subject: string; text: string; html: string | null };
+  inReplyTo?: string | null;
+  references?: string[];
+  /** Set when the mail must not go out; it is recorded as suppressed, with this reason. */
+  suppressedBecause?: string | null;
+  now: Date;
+}
+
+/**
+ * Queues a mail of ours in the outbox: our sender, Reply-To the complaints address, a Message-ID
+ * derived from the idempotency key. Returns the row id, or null when the key was queued before.
+ */
+export function queueMail(
+  db: Database,
+  s: Pick<OutgoingSettings, 'from' | 'complaintsAddress' | 'messageIdDomain'>,
+  m: MailToQueue,
+): number | null {
+  const at = m.now.toISOString();
+  return insertOutbox(db, {
+    idempotencyKey: m.key,
+    kind: m.kind,
+    caseId: m.caseId,
+    messageId: outgoingMessageId(m.key, s.messageIdDomain),
+    from: s.from,
+    to: m.to,
+    replyTo: s.complaintsAddress,
+    inReplyTo: m.inReplyTo ?? null,
+    references: m.references ?? [],
+    ...m.rendered,
+    status: m.suppressedBecause ? 'suppressed' : 'pending',
+    statusReason: m.suppressedBecause ?? null,
+    notBefore: at,
+    now: at,
+  });
+}
+
 /** A stable, unique Message-ID for an outgoing mail, derived from its idempotency key. */
 export function outgoingMessageId(idempotencyKey: string, domain: string): string {
   const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20);
@@ -55,7 +97,6 @@ export function outgoingMessageId(idempotencyKey: string, domain: string): strin
 export function queueCaseRegisteredMail(db: Database, deps: OutgoingDeps, c: RegisteredCase, now: Date): number[] {
   const s = deps.settings;
   const ids: number[] = [];
-  const nowIso = now.toISOString();
 
   if (s.acknowledgement.enabled && c.acknowledge) {
     const to = c.complainant.email;
@@ -77,21 +118,16 @@ export function queueCaseRegisteredMail(db: Database, deps: OutgoingDeps, c: Reg
       escalationContacts: c.escalationContacts,
     });
     const thread = c.complaint && !c.complaint.synthetic ? c.complaint.messageId : null;
-    const id = insertOutbox(db, {
-      idempotencyKey: key,
+    const id = queueMail(db, s, {
+      key,
       kind: 'acknowledgement',
       caseId: c.caseId,
-      messageId: outgoingMessageId(key, s.messageIdDomain),
-      from: s.from,
       to: to ? [to] : [],
-      replyTo: s.complaintsAddress,
+      rendered,
       inReplyTo: thread,
       references: thread ? [...(c.complaint?.references ?? []), thread].slice(-20) : [],
-      ...rendered,
-      status: blocker ? 'suppressed' : 'pending',
-      statusReason: blocker,
-      notBefore: nowIso,
-      now: nowIso,
+      suppressedBecause: blocker,
+      now,
     });
     if (id !== null && !blocker) ids.push(id);
   }
@@ -109,21 +145,13 @@ export function queueCaseRegisteredMail(db: Database, deps: OutgoingDeps, c: Reg
       feedbackDueAt: c.feedbackDueAt,
       caseUrl: null,
     });
-    const id = insertOutbox(db, {
-      idempotencyKey: key,
+    const id = queueMail(db, s, {
+      key,
       kind: 'manager-notice',
       caseId: c.caseId,
-      messageId: outgoingMessageId(key, s.messageIdDomain),
-      from: s.from,
       to: s.managerNotice.to,
-      replyTo: s.complaintsAddress,
-      inReplyTo: null,
-      references: [],
-      ...rendered,
-      status: 'pending',
-      statusReason: null,
-      notBefore: nowIso,
-      now: nowIso,
+      rendered,
+      now,
     });
     if (id !== null) ids.push(id);
   }

@@ -2,10 +2,9 @@ import type { Database } from 'better-sqlite3';
 import { getCaseById, type CaseRow } from '../adapters/sqlite/cases.js';
 import { appendEvent } from '../adapters/sqlite/events.js';
 import { deadlineStateOf } from '../adapters/sqlite/milestones.js';
-import { insertOutbox } from '../adapters/sqlite/outbox.js';
 import { planNotifications, type NotificationPolicy, type PlannedNotification } from '../domain/notifications.js';
 import type { WorkingCalendar } from '../domain/workingCalendar.js';
-import { outgoingMessageId, type OutgoingDeps } from './queueCaseMail.js';
+import { queueMail, type OutgoingDeps } from './queueCaseMail.js';
 
 /** Who gets the notifications about deadlines. */
 export interface DeadlineRecipients {
@@ -72,7 +71,6 @@ export function sendDeadlineNotification(
       const wait = planned.fireAt.getTime() - now.getTime();
       if (wait > 1000) return { result: 'early', delayMs: wait };
       const to = recipientsFor(planned, c, deps.recipients);
-      const s = deps.outgoing.settings;
       const common = {
         caseNumber: c.number,
         subject: c.subject,
@@ -90,21 +88,14 @@ export function sendDeadlineNotification(
               level: planned.kind === 'escalation-manager' ? 'manager' : 'director',
             });
       const at = now.toISOString();
-      const id = insertOutbox(db, {
-        idempotencyKey: planned.key,
+      const id = queueMail(db, deps.outgoing.settings, {
+        key: planned.key,
         kind: planned.kind === 'reminder' ? 'reminder' : 'escalation',
         caseId: c.id,
-        messageId: outgoingMessageId(planned.key, s.messageIdDomain),
-        from: s.from,
         to,
-        replyTo: s.complaintsAddress,
-        inReplyTo: null,
-        references: [],
-        ...rendered,
-        status: to.length > 0 ? 'pending' : 'suppressed',
-        statusReason: to.length > 0 ? null : 'no-recipients',
-        notBefore: at,
-        now: at,
+        rendered,
+        suppressedBecause: to.length > 0 ? null : 'no-recipients',
+        now,
       });
       if (id === null) return { result: 'duplicate' };
       appendEvent(db, {
