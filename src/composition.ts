@@ -4,6 +4,9 @@
  */
 import path from 'node:path';
 import { clockFromEnv } from './clock.js';
+import { providerDefaults, type SecretRef } from './config/auth.js';
+import { resolveSecret } from './adapters/oauth/secrets.js';
+import { OAuth2TokenProvider } from './adapters/oauth/tokenProvider.js';
 import { fileURLToPath } from 'node:url';
 import { ContentStore } from './adapters/files.js';
 import { ParserPool } from './adapters/parser/pool.js';
@@ -73,6 +76,40 @@ export function deadlineDeps(config: Config, outgoing: OutgoingDeps, calendar: W
       staff: config.staff.members.map((m) => ({ name: m.name, email: m.email })),
     },
   };
+}
+
+/**
+ * The token source of a connection configured with OAuth2, or undefined for password auth. Secrets
+ * are resolved here (from env or file); a missing one is a configuration error.
+ */
+export function tokenSourceFor(
+  config: Config,
+  use: 'imap' | 'smtp',
+  env: NodeJS.ProcessEnv = process.env,
+): OAuth2TokenProvider | undefined {
+  const a = use === 'imap' ? config.imap.auth : config.smtp.auth;
+  if (!a || a.type !== 'oauth2') return undefined;
+  const where = `${use}.auth`;
+  const url = use === 'imap' ? config.imap.url : config.smtp.url;
+  const d = providerDefaults(a, use);
+  const secret = (r: SecretRef | undefined, name: string) =>
+    r ? resolveSecret(r, `${where}.${name}`, env) : undefined;
+  return new OAuth2TokenProvider({
+    grant: a.grant,
+    user: a.user ?? decodeURIComponent(url ? new URL(url).username : ''),
+    tokenUrl: a.tokenUrl ?? d.tokenUrl,
+    scope: a.scope ?? d.scope,
+    clientId: a.clientId,
+    clientSecret: secret(a.clientSecret, 'clientSecret'),
+    clientCertificate: a.clientCertificate
+      ? {
+          key: secret(a.clientCertificate.key, 'clientCertificate.key')!,
+          cert: secret(a.clientCertificate.cert, 'clientCertificate.cert')!,
+        }
+      : undefined,
+    refreshToken: secret(a.refreshToken, 'refreshToken'),
+    command: a.command,
+  });
 }
 
 /** The scheduled reports: to the directors (else the managers) unless `reports.to` says otherwise. */

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'IMAP_COMMAND_FAILED'
   | 'CASE_NOT_FOUND'
   | 'INPUT_INVALID'
+  | 'OAUTH_TOKEN_FAILED'
   | 'INTERNAL';
 
 export class KlachtenbusError extends Error {

@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, KlachtenbusError } from '../errors.js';
 import { registerCalendarCommands } from './commands/calendar.js';
 import { registerCaseCommands } from './commands/cases.js';
+import { registerCheckCommand } from './commands/check.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerHealthCommand } from './commands/health.js';
 import { registerIngestCommand } from './commands/ingest.js';
@@ -30,6 +31,7 @@ registerCalendarCommands(program);
 registerHealthCommand(program);
 registerExportCommands(program);
 registerReportCommand(program);
+registerCheckCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { authProblems } from './auth.js';
 import { BUILTIN_PROFILES, profileSchema } from './profiles.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -59,6 +60,8 @@ export function loadConfig(opts: LoadOptions): Config {
   if (result.success) {
     problems.push(...checkUrls(result.data));
     problems.push(...mergeProfiles(result.data));
+    problems.push(...authProblems('imap.auth', result.data.imap.auth, 'imap'));
+    problems.push(...authProblems('smtp.auth', result.data.smtp.auth, 'smtp'));
     if (!isValidTimezone(result.data.calendar.timezone))
       problems.push(`calendar.timezone: unknown timezone "${result.data.calendar.timezone}"`);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authSchema } from './auth.js';
 import { profileSchema } from './profiles.js';
 
 /**
@@ -25,6 +26,8 @@ export const configSchema = z
     imap: z
       .object({
         url: z.string().min(1).optional(),
+        /** password (from the URL, default) or oauth2 (see src/config/auth.ts and the README). */
+        auth: authSchema.optional(),
         afterIngest: z.enum(['move', 'flag', 'none']).default('move'),
         processedFolder: z.string().min(1).default('Processed'),
         processedFlag: z
@@ -47,9 +50,11 @@ export const configSchema = z
       .strict()
       .prefault({}),
     smtp: z
-      .object({ url: z.string().min(1).optional() })
+      .object({ url: z.string().min(1).optional(), auth: authSchema.optional() })
       .strict()
       .prefault({}),
+    /** Who is told when a connection's authentication keeps failing; default: staff with role admin. */
+    operators: z.array(email).default([]),
     redis: z
       .object({
         url: z.string().min(1).optional(),

@@ -11,6 +11,8 @@ export interface HealthReport {
   sending: { ok: boolean; oldestPending: { id: number; notBefore: string } | null };
   /** The last complete pass over the mailbox. */
   intake: { ok: boolean; lastSyncAt: string | null };
+  /** Connections whose sign-in (OAuth2 token) keeps failing. */
+  auth: { ok: boolean; failing: Array<{ connection: string; since: string; failures: number; error: string }> };
 }
 
 /**
@@ -36,10 +38,16 @@ export function checkHealth(
     .get(new Date(cutoff).toISOString()) as { id: number; notBefore: string } | undefined;
   const lastSyncAt = db.prepare(`SELECT MAX(last_full_sync_at) FROM mailbox_state`).pluck().get() as string | null;
   const intakeOk = lastSyncAt === null || now.getTime() - Date.parse(lastSyncAt) < opts.intakeStaleMinutes * 60_000;
+  const failing = db
+    .prepare(
+      `SELECT connection, failing_since AS since, failures, last_error AS error FROM auth_state ORDER BY connection`,
+    )
+    .all() as HealthReport['auth']['failing'];
   const report = {
+    auth: { ok: failing.length === 0, failing },
     scheduling: { ok: !late, oldestOverdue: late ? { key: late.key, fireAt: late.fireAt.toISOString() } : null },
     sending: { ok: !pending, oldestPending: pending ?? null },
     intake: { ok: intakeOk, lastSyncAt },
   };
-  return { ok: report.scheduling.ok && report.sending.ok && report.intake.ok, ...report };
+  return { ok: report.scheduling.ok && report.sending.ok && report.intake.ok && report.auth.ok, ...report };
 }

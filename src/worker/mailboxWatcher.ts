@@ -7,6 +7,7 @@ import { coerceError } from '../errors.js';
 import type { IntakeDeps, IntakeResult } from '../usecases/intakeMessage.js';
 import { syncMailbox } from '../usecases/syncMailbox.js';
 import { Backoff } from './backoff.js';
+import type { TokenSource } from '../adapters/oauth/tokenProvider.js';
 
 export interface WatcherOptions {
   target: ImapTarget;
@@ -18,6 +19,8 @@ export interface WatcherOptions {
   intake: IntakeDeps;
   log: Logger;
   onCommitted?: (r: IntakeResult, uid: number) => void;
+  /** OAuth2: a token is fetched (or taken from the cache) before every new connection. */
+  tokens?: TokenSource | undefined;
 }
 
 /**
@@ -80,7 +83,9 @@ export class MailboxWatcher {
 
   private async session(): Promise<void> {
     const { log, target } = this.o;
-    const client = createImapClient(target, this.o.imap);
+    const tokens = this.o.tokens;
+    const oauth = tokens ? { user: tokens.user, accessToken: await tokens.getToken() } : undefined;
+    const client = createImapClient(target, this.o.imap, oauth);
     this.client = client;
     let closed = false;
     client.on('error', (err: Error) => log.warn({ event: 'imap.client.error', err: err.message }, 'IMAP client error'));
@@ -89,7 +94,14 @@ export class MailboxWatcher {
       this.wake?.();
     });
     client.on('exists', () => this.signal('incremental'));
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (err) {
+      // A refused token is fetched anew for the next connection (once; then the backoff applies),
+      // so an expired token does not look like an outage.
+      if (tokens && (err as { authenticationFailed?: boolean }).authenticationFailed) tokens.invalidate();
+      throw err;
+    }
     const box = new ImapMailbox(client, target, this.o.imap);
     await box.open();
     this.backoff.reset();

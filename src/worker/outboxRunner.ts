@@ -4,6 +4,7 @@ import type { Logger } from '../adapters/logger.js';
 import { OutboxQueue, RetryLater, startOutboxWorker } from '../adapters/queue/outboxJobs.js';
 import { checkEvictionPolicy, redisConnection } from '../adapters/queue/redis.js';
 import { SmtpSender } from '../adapters/smtp/smtpSender.js';
+import type { TokenSource } from '../adapters/oauth/tokenProvider.js';
 import type { Config } from '../config/schema.js';
 import { coerceError } from '../errors.js';
 import { reconcileOutbox } from '../usecases/reconcileOutbox.js';
@@ -19,7 +20,13 @@ export interface OutboxRunner {
  * Sends the outbox: BullMQ jobs on Redis, nodemailer to SMTP, and a reconciler that rebuilds the
  * jobs from SQLite at start and every `mail.reconcileIntervalSeconds`.
  */
-export function startOutboxRunner(config: Config, db: Database, log: Logger, now: () => Date): OutboxRunner {
+export function startOutboxRunner(
+  config: Config,
+  db: Database,
+  log: Logger,
+  now: () => Date,
+  smtpTokens?: TokenSource,
+): OutboxRunner {
   const redisUrl = config.redis.url!;
   const producer = redisConnection(redisUrl, 'producer', log);
   const consumer = redisConnection(redisUrl, 'worker', log);
@@ -29,7 +36,7 @@ export function startOutboxRunner(config: Config, db: Database, log: Logger, now
     backoffMs: config.mail.backoffMs,
     prefix: config.redis.prefix,
   });
-  const sender = new SmtpSender({ url: config.smtp.url! });
+  const sender = new SmtpSender({ url: config.smtp.url!, tokens: smtpTokens });
   const opts = { resendAmbiguous: config.mail.resendAmbiguous };
 
   const worker: Worker = startOutboxWorker(

@@ -1,8 +1,10 @@
 import type { Logger } from '../adapters/logger.js';
 import { parseImapUrl, requireOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createIntakeRuntime, deadlineDeps, reportDeps } from '../composition.js';
+import { createIntakeRuntime, deadlineDeps, reportDeps, tokenSourceFor } from '../composition.js';
 import { startReportRunner } from './reportRunner.js';
+import type { TokenSource } from '../adapters/oauth/tokenProvider.js';
+import { monitoredTokens } from '../usecases/authMonitor.js';
 import { startDeadlineRunner, type DeadlineRunner } from './deadlineRunner.js';
 import { MailboxWatcher } from './mailboxWatcher.js';
 import type { DeadlineRules } from '../domain/deadlines.js';
@@ -22,7 +24,34 @@ export interface WorkerHandle {
  */
 export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env): WorkerHandle {
   requireOptions(config, ['imap', 'complaintsAddress']);
+  // First, so a missing secret is a configuration error before anything starts.
+  const rawImapTokens = tokenSourceFor(config, 'imap');
+  const rawSmtpTokens = tokenSourceFor(config, 'smtp');
   const runtime = createIntakeRuntime(config);
+  let outbox: OutboxRunner | null = null;
+  const operators = config.operators.length
+    ? config.operators
+    : config.staff.members.filter((m) => m.role === 'admin').map((m) => m.email);
+  // Token failures are recorded (health) and, when they keep coming, the operators are told once a day.
+  const monitor = (t: TokenSource | undefined, connection: 'imap' | 'smtp') =>
+    t &&
+    monitoredTokens(t, {
+      db: runtime.db,
+      connection,
+      operators,
+      templates: runtime.deps.outgoing?.templates,
+      settings: runtime.deps.outgoing?.settings ?? {
+        from: config.complaintsAddress!,
+        complaintsAddress: config.complaintsAddress!,
+        messageIdDomain: config.intake.messageIdDomain,
+        organisationName: config.organisation.name,
+      },
+      notifyAfter: 3,
+      now: runtime.deps.now,
+      dispatch: (ids) => outbox?.dispatch(ids),
+    });
+  const imapTokens = monitor(rawImapTokens, 'imap');
+  const smtpTokens = monitor(rawSmtpTokens, 'smtp');
   const recomputed = recomputeDeadlines(
     runtime.db,
     Object.fromEntries(
@@ -36,8 +65,10 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
   );
   if (recomputed > 0) log.info({ event: 'deadlines.recomputed', cases: recomputed }, 'deadlines recomputed');
   // Outgoing mail needs SMTP and Redis; without them intake still runs (and queues nothing).
-  const outbox: OutboxRunner | null =
-    runtime.deps.outgoing && config.redis.url ? startOutboxRunner(config, runtime.db, log, runtime.deps.now) : null;
+  outbox =
+    runtime.deps.outgoing && config.redis.url
+      ? startOutboxRunner(config, runtime.db, log, runtime.deps.now, smtpTokens)
+      : null;
   if (!outbox) log.warn({ event: 'outbox.disabled' }, 'smtp.url or redis.url not set: no mail is sent');
   const deadlines: DeadlineRunner | null =
     outbox && runtime.deps.outgoing
@@ -47,7 +78,7 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
           deadlineDeps(config, runtime.deps.outgoing, runtime.deps.procedure.calendar),
           log,
           runtime.deps.now,
-          (ids) => outbox.dispatch(ids),
+          (ids) => outbox?.dispatch(ids),
         )
       : null;
   const killAfter = Number(env.KLACHTENBUS_FAULT_KILL_AFTER_COMMITS ?? 0);
@@ -61,6 +92,7 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
     db: runtime.db,
     intake: runtime.deps,
     log,
+    tokens: imapTokens,
     onCommitted: (r, uid) => {
       log.info(
         {
@@ -87,7 +119,7 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
           reportDeps(config, runtime.deps.outgoing, runtime.deps.procedure.calendar),
           log,
           runtime.deps.now,
-          (ids) => outbox.dispatch(ids),
+          (ids) => outbox?.dispatch(ids),
         ).catch((err: unknown) => {
           log.warn({ event: 'report.runner.failed', err: String(err) }, 'scheduled reports not running');
           return null;

@@ -80,6 +80,13 @@ const sample: TemplateDataMap = {
     note: 'Klant belde: de terugkoppeling was te vaag.',
     caseUrl: null,
   },
+  'operator-alert': {
+    connection: 'imap',
+    error: 'token endpoint said: invalid_client: AADSTS7000215: Invalid client secret provided.',
+    failingSince: '2026-11-24T08:12:00.000Z',
+    failures: 3,
+    organisationName: 'StudiJob',
+  },
 };
 
 const tempDirs: string[] = [];
@@ -121,9 +128,15 @@ describe('built-in templates', () => {
     '%s/%s renders a one-line subject, a text and an HTML document',
     (locale, name: TemplateName) => {
       const mail = templates.render(name, locale, sample[name]);
-      expect(mail.subject).toMatch(/^\[KL-2026-0042\] \S/);
+      if (name === 'operator-alert') {
+        // Not about a case: about a connection, with the server's words.
+        expect(mail.subject).toMatch(/^Klachtenbus: .*imap/);
+        expect(mail.text).toContain('AADSTS7000215');
+      } else {
+        expect(mail.subject).toMatch(/^\[KL-2026-0042\] \S/);
+        expect(mail.text).toContain('KL-2026-0042');
+      }
       expect(mail.subject).not.toMatch(/[\r\n]/);
-      expect(mail.text).toContain('KL-2026-0042');
       expect(mail.text.endsWith('\n')).toBe(true);
       expect(mail.text).not.toMatch(/\n\n\n/);
       expect(mail.html).toMatch(/^<!DOCTYPE html>/);
@@ -357,7 +370,7 @@ describe('overrides', () => {
     );
     expect(error.problems[0]).toBe('timezone "Europe/Atlantis" is not a known IANA zone');
     expect(error.problems[1]).toMatch(/nope: cannot read the templates override folder/);
-    expect(error.problems.filter((p) => p.endsWith(': template is missing'))).toHaveLength(10);
+    expect(error.problems.filter((p) => p.endsWith(': template is missing'))).toHaveLength(12);
   });
 
   test('Windows line endings in an override are read like Unix ones', () => {

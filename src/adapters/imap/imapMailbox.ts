@@ -11,13 +11,20 @@ export interface ImapSettings {
   tlsRejectUnauthorized: boolean;
 }
 
-/** Builds a new imapflow client. A client is single-use: every (re)connect builds a new one. */
-export function createImapClient(target: ImapTarget, s: ImapSettings): ImapFlow {
+/**
+ * Builds a new imapflow client. A client is single-use: every (re)connect builds a new one. With an
+ * OAuth2 token, imapflow uses XOAUTH2 or OAUTHBEARER, whichever the server offers.
+ */
+export function createImapClient(
+  target: ImapTarget,
+  s: ImapSettings,
+  oauth?: { user: string; accessToken: string },
+): ImapFlow {
   const opts: ImapFlowOptions = {
     host: target.host,
     port: target.port,
     secure: target.secure,
-    auth: { user: target.user, pass: target.pass },
+    auth: oauth ? { user: oauth.user, accessToken: oauth.accessToken } : { user: target.user, pass: target.pass },
     logger: false,
     disableAutoIdle: !s.idle,
     // imapflow waits 15 s of quiet before it IDLEs; new mail must become a case within about a second.

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { TokenSource } from '../oauth/tokenProvider.js';
 import type { OutboxRow } from '../sqlite/outbox.js';
 
 /** How one send attempt ended. */
@@ -16,6 +17,8 @@ export type SendOutcome =
 export interface SmtpSettings {
   url: string;
   timeoutSeconds?: number;
+  /** OAuth2 (XOAUTH2): tokens from here instead of the URL's password. */
+  tokens?: TokenSource | undefined;
 }
 
 /**
@@ -37,13 +40,34 @@ export class SmtpSender {
       host: url.hostname,
       port: url.port ? Number(url.port) : secure ? 465 : 587,
       secure,
-      auth: url.username
-        ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
-        : undefined,
+      auth: settings.tokens
+        ? { type: 'OAuth2', user: settings.tokens.user }
+        : url.username
+          ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+          : undefined,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
     });
+    const tokens = settings.tokens;
+    if (tokens) {
+      // nodemailer asks for a token per connection, with renew=true after the server refused one.
+      this.transport.set(
+        'oauth2_provision_cb',
+        (_user: string, renew: boolean, cb: (err: Error | null, token?: string) => void) => {
+          if (renew) tokens.invalidate();
+          tokens.getToken().then(
+            (t) => cb(null, t),
+            (e: Error) => cb(e),
+          );
+        },
+      );
+    }
+  }
+
+  /** Connects and authenticates without sending (for `klachtenbus check`). */
+  async verify(): Promise<void> {
+    await this.transport.verify();
   }
 
   async send(row: OutboxRow, extraHeaders: Record<string, string>): Promise<SendOutcome> {

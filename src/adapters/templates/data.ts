@@ -74,10 +74,20 @@ export type CustomerEscalationData = {
 };
 
 /** Template name → the data its built-in version reads. */
+/** `operator-alert`: to the operators, a connection's sign-in keeps failing. */
+export type OperatorAlertData = {
+  connection: 'imap' | 'smtp';
+  error: string;
+  failingSince: string;
+  failures: number;
+  organisationName: string;
+};
+
 export type TemplateDataMap = {
   acknowledgement: AcknowledgementData;
   'manager-notice': ManagerNoticeData;
   reminder: ReminderData;
   escalation: EscalationData;
   'customer-escalation': CustomerEscalationData;
+  'operator-alert': OperatorAlertData;
 };

@@ -31,7 +31,8 @@ export { TemplateError } from './templateError.js';
 export type * from './data.js';
 
 /** Every outgoing mail we send. */
-export type TemplateName = 'acknowledgement' | 'manager-notice' | 'reminder' | 'escalation' | 'customer-escalation';
+export type TemplateName =
+  'acknowledgement' | 'manager-notice' | 'reminder' | 'escalation' | 'customer-escalation' | 'operator-alert';
 
 export const TEMPLATE_NAMES = [
   'acknowledgement',
@@ -39,6 +40,7 @@ export const TEMPLATE_NAMES = [
   'reminder',
   'escalation',
   'customer-escalation',
+  'operator-alert',
 ] as const satisfies readonly TemplateName[];
 
 /** Dutch first: it is the default language. */

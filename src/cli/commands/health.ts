@@ -30,6 +30,11 @@ export function registerHealthCommand(program: Command): void {
             `scheduling: ${report.scheduling.ok ? 'ok' : `overdue since ${report.scheduling.oldestOverdue?.fireAt}: ${report.scheduling.oldestOverdue?.key}`}`,
             `sending:    ${report.sending.ok ? 'ok' : `outbox mail ${report.sending.oldestPending?.id} pending since ${report.sending.oldestPending?.notBefore}`}`,
             `intake:     ${report.intake.ok ? 'ok' : 'stale'} (last full pass ${report.intake.lastSyncAt ?? 'never'})`,
+            ...(report.auth.ok
+              ? ['sign-in:    ok']
+              : report.auth.failing.map(
+                  (f) => `sign-in:    ${f.connection} failing since ${f.since} (${f.failures}×): ${f.error}`,
+                )),
           ].join('\n') + '\n',
         );
       if (!report.ok) process.exitCode = 1;
