@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The project's private mail stack for integration tests and the demo: a Dovecot IMAP server, a
-// Redis and an SMTP capture server (smtp-sink.mjs), all on 127.0.0.1, on free ports picked per
-// run, inside one temp dir. Nothing of the machine's own config (/etc/dovecot, the system Redis
-// on 6379) is used or touched.
+// Redis, an SMTP capture server (smtp-sink.mjs) and an OAuth2 authorisation server
+// (oauth2-server.mjs) whose tokens Dovecot and the sink accept, all on 127.0.0.1, on free ports
+// picked per run, inside one temp dir. Nothing of the machine's own config (/etc/dovecot, the
+// system Redis on 6379) is used or touched.
 //
 //   node scripts/mailstack.mjs start [--dir D] [--user name:pass]...   # prints stack.json, exits
 //   node scripts/mailstack.mjs status --dir D                          # exit 0 = all running
@@ -35,6 +36,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { emptyRegistry, lockedUpdate, readJson } from './oauth2-server.mjs';
 
 const HOST = '127.0.0.1';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -42,7 +44,9 @@ const TMP_PREFIX = 'klachtenbus-mailstack-';
 // Dovecot refuses mail uid 0, so as root the Maildirs belong to nobody/nogroup.
 const ROOT_MAIL_ID = 65534;
 
-/** @typedef {'imap' | 'redis' | 'smtp'} ServiceName */
+/** @typedef {'imap' | 'redis' | 'smtp' | 'oauth2'} ServiceName */
+/** @typedef {'accept' | 'down' | 'refuse' | 'hang'} OAuth2Mode */
+/** @typedef {'token' | 'introspect' | 'revoke'} OAuth2Endpoint */
 /** @typedef {'accept' | 'reject-5xx' | 'reject-4xx' | 'drop' | 'drop-after-store'} SmtpMode */
 /**
  * Contents of `<dir>/stack.json`.
@@ -52,9 +56,25 @@ const ROOT_MAIL_ID = 65534;
  *           usersDir: string, usersGid: number, mailRoot: string, mailUid: number, mailGid: number },
  *   redis: { host: string, port: number, url: string, pid: number | null, dataDir: string },
  *   smtp: { host: string, port: number, pid: number | null, controlFile: string },
+ *   oauth2: { host: string, port: number, pid: number | null, url: string, tokenUrl: string,
+ *             introspectUrl: string, revokeUrl: string, stateDir: string, clientsFile: string,
+ *             controlFile: string, statsFile: string, dovecotConfig: string },
  *   captureDir: string,
  * }} StackState
  */
+/**
+ * @typedef {{
+ *   url: string, tokenUrl: string, introspectUrl: string, revokeUrl: string,
+ *   addClient(id: string, c: { secret?: string, user: string, scope?: string,
+ *             tokenLifetimeSeconds?: number, rotateRefreshTokens?: boolean }): void,
+ *   removeClient(id: string): void,
+ *   addRefreshToken(token: string, r: { clientId: string, user: string, scope?: string }): void,
+ *   setMode(mode: OAuth2Mode, opts?: { endpoint?: OAuth2Endpoint, times?: number }): void,
+ *   stats(): OAuth2Stats,
+ *   stop(): Promise<void>, start(): Promise<void>, restart(): Promise<void>,
+ * }} OAuth2Control
+ */
+/** @typedef {Record<OAuth2Endpoint, { total: number, byClient: Record<string, number>, byOutcome: Record<string, number> }>} OAuth2Stats */
 /** @typedef {{ stop(): Promise<void>, start(): Promise<void>, restart(): Promise<void> }} ServiceControl */
 /**
  * @typedef {{
@@ -64,6 +84,8 @@ const ROOT_MAIL_ID = 65534;
  *   addUser(user: string, pass: string): void,
  *   stopImap(): Promise<void>, startImap(): Promise<void>, restartImap(): Promise<void>,
  *   stopRedis(): Promise<void>, startRedis(): Promise<void>,
+ *   stopSmtp(): Promise<void>, startSmtp(): Promise<void>,
+ *   oauth2: OAuth2Control & { host: string, port: number },
  *   stop(): Promise<void>,
  * }} Stack
  */
@@ -125,6 +147,108 @@ export function setSmtpMode(dir, mode, times) {
   const file = readStackState(dir).smtp.controlFile;
   writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(times ? { mode, times } : { mode }));
   renameSync(`${file}.${process.pid}.tmp`, file);
+}
+
+// ---------------------------------------------------------------- OAuth2 (oauth2-server.mjs)
+
+/** The OAuth2 part of stack.json; throws for a stack started before the stack had one. */
+function oauth2State(/** @type {string} */ dir) {
+  const { oauth2 } = readStackState(dir);
+  if (!oauth2) throw new Error(`mailstack: the stack in ${dir} has no OAuth2 server`);
+  return oauth2;
+}
+
+/**
+ * Registers an OAuth2 client from any process; the server re-reads its registry on each request,
+ * so the client can get tokens at once. `user` is the mailbox user its tokens log in as.
+ * Registering an existing id again replaces it.
+ * @param {string} dir @param {string} id
+ * @param {{ secret?: string, user: string, scope?: string, tokenLifetimeSeconds?: number, rotateRefreshTokens?: boolean }} client
+ */
+export function addOAuth2Client(dir, id, client) {
+  if (!id || /[:\s]/.test(id)) throw new Error(`mailstack: bad OAuth2 client id ${JSON.stringify(id)}`);
+  if (!client.user) throw new Error('mailstack: an OAuth2 client needs the mailbox user it acts for');
+  /** @type {Record<string, unknown>} */
+  const entry = { user: client.user };
+  if (client.secret !== undefined) entry.secret = client.secret;
+  if (client.scope !== undefined) entry.scope = client.scope;
+  if (client.tokenLifetimeSeconds !== undefined) entry.tokenLifetimeSeconds = client.tokenLifetimeSeconds;
+  if (client.rotateRefreshTokens !== undefined) entry.rotateRefreshTokens = client.rotateRefreshTokens;
+  lockedUpdate(oauth2State(dir).clientsFile, emptyRegistry(), (reg) => {
+    reg.clients = { ...reg.clients, [id]: /** @type {any} */ (entry) };
+  });
+}
+
+/** Removes a client: its token requests then fail with invalid_client (issued tokens stay valid). */
+export function removeOAuth2Client(/** @type {string} */ dir, /** @type {string} */ id) {
+  lockedUpdate(oauth2State(dir).clientsFile, emptyRegistry(), (reg) => {
+    delete reg.clients?.[id];
+  });
+}
+
+/**
+ * Registers a refresh token (as if the user had consented earlier), for the refresh_token grant.
+ * @param {string} dir @param {string} token @param {{ clientId: string, user: string, scope?: string }} r
+ */
+export function addOAuth2RefreshToken(dir, token, r) {
+  if (!token) throw new Error('mailstack: empty refresh token');
+  lockedUpdate(oauth2State(dir).clientsFile, emptyRegistry(), (reg) => {
+    reg.refreshTokens = {
+      ...reg.refreshTokens,
+      [token]: { client_id: r.clientId, user: r.user, ...(r.scope !== undefined ? { scope: r.scope } : {}) },
+    };
+  });
+}
+
+/**
+ * Sets the OAuth2 server's fault mode for one endpoint (default: token), from any process; see
+ * oauth2-server.mjs. `times` limits it to the next N requests to that endpoint.
+ * @param {string} dir @param {OAuth2Mode} mode @param {{ endpoint?: OAuth2Endpoint, times?: number }} [opts]
+ */
+export function setOAuth2Mode(dir, mode, opts = {}) {
+  const endpoint = opts.endpoint ?? 'token';
+  lockedUpdate(oauth2State(dir).controlFile, /** @type {Record<string, unknown>} */ ({}), (ctl) => {
+    const next = typeof ctl === 'object' && ctl ? { ...ctl } : {};
+    if ('mode' in next) {
+      // short form {"mode": ...} (token endpoint) written by hand: convert
+      next.token = { mode: next.mode, ...(next.times ? { times: next.times } : {}) };
+      delete next.mode;
+      delete next.times;
+    }
+    if (mode === 'accept') delete next[endpoint];
+    else next[endpoint] = opts.times ? { mode, times: opts.times } : { mode };
+    return next;
+  });
+}
+
+/** The OAuth2 server's request counters (stats.json). @returns {OAuth2Stats} */
+export function oauth2Stats(/** @type {string} */ dir) {
+  const empty = () => ({ total: 0, byClient: {}, byOutcome: {} });
+  const s = readJson(oauth2State(dir).statsFile, {});
+  return { token: s.token ?? empty(), introspect: s.introspect ?? empty(), revoke: s.revoke ?? empty() };
+}
+
+/**
+ * Everything about the stack's OAuth2 server, usable from any process (like addMailUser).
+ * @param {string} dir @returns {OAuth2Control}
+ */
+export function oauth2Control(dir) {
+  const o = oauth2State(dir);
+  const svc = serviceControl(dir, 'oauth2');
+  return {
+    url: o.url,
+    tokenUrl: o.tokenUrl,
+    introspectUrl: o.introspectUrl,
+    revokeUrl: o.revokeUrl,
+    addClient: (id, c) => addOAuth2Client(dir, id, c),
+    removeClient: (id) => removeOAuth2Client(dir, id),
+    addRefreshToken: (token, r) => addOAuth2RefreshToken(dir, token, r),
+    setMode: (mode, opts) => setOAuth2Mode(dir, mode, opts),
+    stats: () => oauth2Stats(dir),
+    stop: svc.stop,
+    start: svc.start,
+    restart: svc.restart,
+  };
 }
 
 // ---------------------------------------------------------------- processes
@@ -252,10 +376,20 @@ const SERVICES = {
       s.captureDir,
       '--control',
       s.smtp.controlFile,
+      // AUTH XOAUTH2 tokens are checked against the OAuth2 server (a stack from before it had
+      // none: the sink offers PLAIN/LOGIN only)
+      ...(s.oauth2 ? ['--introspect-url', s.oauth2.introspectUrl] : []),
     ],
     out: join(s.dir, 'smtp', 'smtp-sink.out'),
     logs: [join(s.dir, 'smtp', 'smtp-sink.out')],
     ready: () => probe(s.smtp.port, (t) => t.startsWith('220')),
+  }),
+  oauth2: (/** @type {StackState} */ s) => ({
+    cmd: process.execPath,
+    args: [join(HERE, 'oauth2-server.mjs'), '--port', String(s.oauth2.port), '--state-dir', s.oauth2.stateDir],
+    out: join(s.oauth2.stateDir, 'oauth2-server.out'),
+    logs: [join(s.oauth2.stateDir, 'oauth2-server.out')],
+    ready: () => probe(s.oauth2.port, (t) => t.startsWith('HTTP/1.1 200'), 'GET /health HTTP/1.0\r\n\r\n'),
   }),
 };
 
@@ -307,6 +441,7 @@ async function startService(dir, name) {
 
 /** @param {string} dir @param {ServiceName} name */
 async function stopService(dir, name) {
+  if (!readStackState(dir)[name]) return; // a stack.json from before this service existed
   const pid = readStackState(dir)[name].pid;
   const own = pid ? spawned.get(pid) : undefined;
   // The child is unref'd (so a CLI or jest can exit while it runs); while we wait for it to die,
@@ -394,6 +529,8 @@ export const imapControl = (/** @type {string} */ dir) => serviceControl(dir, 'i
 export const redisControl = (/** @type {string} */ dir) => serviceControl(dir, 'redis');
 /** Stop/start the stack's SMTP capture server (an SMTP outage); captured mail is kept. */
 export const smtpControl = (/** @type {string} */ dir) => serviceControl(dir, 'smtp');
+// oauth2Control(dir) (above) also stops/starts the OAuth2 server: a real outage, connection
+// refused, for Dovecot's introspection too. Issued tokens and clients survive a restart.
 
 // ---------------------------------------------------------------- setup
 
@@ -416,9 +553,9 @@ async function freePorts(/** @type {number} */ n) {
 /**
  * A standalone Dovecot config (no includes from /etc/dovecot); see /work/shared/mailstack.md for
  * why each line is there.
- * @param {{ dir: string, port: number, root: boolean, usersDir: string }} o
+ * @param {{ dir: string, port: number, root: boolean, usersDir: string, oauth2Config: string }} o
  */
-function dovecotConfig({ dir, port, root, usersDir }) {
+function dovecotConfig({ dir, port, root, usersDir, oauth2Config }) {
   const d = join(dir, 'dovecot');
   const log = join(d, 'dovecot.log');
   // Rootless: every Dovecot process runs as the current user, which can neither chown to other
@@ -450,16 +587,43 @@ listen = ${HOST}
 # ssl defaults to yes: STARTTLS would be advertised without a certificate and clients break
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+# Password users (PLAIN/LOGIN) and OAuth2 users (XOAUTH2, Google/Microsoft style, and OAUTHBEARER,
+# RFC 7628; imapflow prefers OAUTHBEARER when both are offered) on the same server.
+auth_mechanisms = plain login xoauth2 oauthbearer
 # tests with a wrong password should not wait the default 2 s
 auth_failure_delay = 0
+# No auth cache (0 is the compiled-in default; explicit because it matters): with a cache, a
+# token's successful introspection is reused, so a token that expired or was revoked still logs in
+# until the cache TTL ends (tried: auth_cache_size = 10M, auth_cache_ttl = 1h -> an expired
+# 2-second token still logged in, without a new introspection request). Every OAuth2 login must
+# be validated by the OAuth2 server, which is what the tests count on.
+auth_cache_size = 0
 # throwaway test mail: skip fsync for speed
 mail_fsync = never
 ${rootless}
-# one passwd-file per user (see addMailUser)
+# Two passdbs, each limited by \`mechanisms\` to its own SASL mechanisms (a passdb that does not
+# match the mechanism in use is skipped: "skipping passdb: mechanism filtered" in auth_debug).
+# Both filters are needed (each was removed on its own and the result checked):
+# - passwd-file without the filter: XOAUTH2/OAUTHBEARER hand the bearer token to every passdb as
+#   the password, so AUTHENTICATE XOAUTH2 with the user's *password* in place of the token logged
+#   in. The filter keeps passwords and tokens apart.
+# - oauth2 without the filter: every failed password login (wrong password, unknown user) falls
+#   through to the oauth2 passdb and becomes an introspection request (with the password as the
+#   token), which adds load on the OAuth2 server and noise to its request counters.
+# The order does not matter with the filters; both keep the default result_failure = continue.
+# One passwd-file per user (see addMailUser).
 passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u ${usersDir}/%u
+}
+# Bearer tokens: validated by the stack's OAuth2 server (oauth2-server.mjs), see
+# dovecotOAuth2Config for the args file. An OAuth2 login needs a userdb entry too (the passwd-file
+# userdb below), so the token's user must be a mailbox user (addMailUser).
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${oauth2Config}
 }
 userdb {
   driver = passwd-file
@@ -494,6 +658,38 @@ ${root ? '' : '  chroot =\n'}  inet_listener imap {
 }
 
 /**
+ * The args file of Dovecot's oauth2 passdb (Dovecot 2.3): validate every bearer token through the
+ * stack's OAuth2 server's RFC 7662 introspection endpoint (one request per login, no cache).
+ * @param {string} introspectUrl
+ */
+function dovecotOAuth2Config(introspectUrl) {
+  return `# generated by scripts/mailstack.mjs
+# Opaque tokens, so no tokeninfo_url and no local (JWT) validation: introspection only.
+introspection_url = ${introspectUrl}
+# RFC 7662: POST with the form body token=<token>. The default (auth) is a GET with the token as
+# "Authorization: Bearer"; oauth2-server.mjs answers that with 405 and the login fails with
+# "NO [UNAVAILABLE] Temporary authentication failure".
+introspection_mode = post
+# The user the token belongs to (the default is "email"). Dovecot normalises it with
+# username_format and compares it with the login name (XOAUTH2 user=, OAUTHBEARER a=), which
+# auth_username_format (default %Lu) has lowercased; a token of another user fails the login
+# ("Username ... did not match ..."). username_format must lowercase like auth_username_format:
+# with %u, a client bound to "Carol" failed with "Username 'carol' did not match 'Carol'". (Mixed
+# case mailbox users cannot log in anyway, by password or token: the passwd-file is looked up as
+# users.d/<lowercased name>. Use lower-case user names.)
+username_attribute = username
+username_format = %Lu
+# RFC 7662 answers {"active": false} for expired, revoked and unknown tokens; require true
+# (our server then also leaves out username, which alone would fail the login too).
+active_attribute = active
+active_value = true
+# A hanging introspection endpoint fails the login after 5 s with NO [UNAVAILABLE] (a temporary
+# failure) instead of the default, much longer HTTP client timeout.
+timeout_msecs = 5000
+`;
+}
+
+/**
  * Starts Dovecot, Redis and the SMTP sink in a fresh temp dir (or `dir`) on free loopback ports.
  * This process becomes the stack's owner: its servers are killed if it exits without stop().
  * `onShutdown` is called after another process stopped the stack (`mailstack stop`).
@@ -509,15 +705,19 @@ export async function startMailStack(opts = {}) {
   mkdirSync(dir, { recursive: true });
   // mktemp makes the dir 0700; Dovecot's unprivileged processes must be able to traverse it.
   chmodSync(dir, 0o755);
-  const [imapPort = 0, redisPort = 0, smtpPort = 0] = await freePorts(3);
-  for (const sub of ['dovecot', 'mail', 'redis', 'smtp', 'capture']) mkdirSync(join(dir, sub), { recursive: true });
+  const [imapPort = 0, redisPort = 0, smtpPort = 0, oauth2Port = 0] = await freePorts(4);
+  for (const sub of ['dovecot', 'mail', 'redis', 'smtp', 'capture', 'oauth2'])
+    mkdirSync(join(dir, sub), { recursive: true });
 
   // As root, the passwd-files are read by the auth process, which runs as group "dovecot".
   const usersDir = join(dir, 'dovecot', 'users.d');
   mkdirSync(usersDir, { recursive: true, mode: root ? 0o755 : 0o700 });
   const usersGid = root ? Number(execFileSync('id', ['-g', 'dovecot'], { encoding: 'utf8' })) : userInfo().gid;
   const config = join(dir, 'dovecot', 'dovecot.conf');
-  writeFileSync(config, dovecotConfig({ dir, port: imapPort, root, usersDir }));
+  const oauth2Config = join(dir, 'dovecot', 'dovecot-oauth2.conf.ext');
+  const oauth2Url = `http://${HOST}:${oauth2Port}`;
+  writeFileSync(oauth2Config, dovecotOAuth2Config(`${oauth2Url}/introspect`));
+  writeFileSync(config, dovecotConfig({ dir, port: imapPort, root, usersDir, oauth2Config }));
   try {
     execFileSync(findBin('doveconf'), ['-c', config, '-n'], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
@@ -546,6 +746,20 @@ export async function startMailStack(opts = {}) {
     },
     redis: { host: HOST, port: redisPort, url: `redis://${HOST}:${redisPort}`, pid: null, dataDir: join(dir, 'redis') },
     smtp: { host: HOST, port: smtpPort, pid: null, controlFile: join(dir, 'smtp', 'control.json') },
+    oauth2: {
+      host: HOST,
+      port: oauth2Port,
+      pid: null,
+      url: oauth2Url,
+      tokenUrl: `${oauth2Url}/token`,
+      introspectUrl: `${oauth2Url}/introspect`,
+      revokeUrl: `${oauth2Url}/revoke`,
+      stateDir: join(dir, 'oauth2'),
+      clientsFile: join(dir, 'oauth2', 'clients.json'),
+      controlFile: join(dir, 'oauth2', 'control.json'),
+      statsFile: join(dir, 'oauth2', 'stats.json'),
+      dovecotConfig: oauth2Config,
+    },
     captureDir: join(dir, 'capture'),
   };
   writeStackState(state);
@@ -578,6 +792,7 @@ export async function startMailStack(opts = {}) {
   const imap = imapControl(dir);
   const redis = redisControl(dir);
   const smtp = smtpControl(dir);
+  const oauth2 = oauth2Control(dir);
   return {
     dir,
     imap: { host: HOST, port: imapPort },
@@ -592,12 +807,13 @@ export async function startMailStack(opts = {}) {
     startRedis: redis.start,
     stopSmtp: smtp.stop,
     startSmtp: smtp.start,
+    oauth2: { host: HOST, port: oauth2Port, ...oauth2 },
     stop,
   };
 }
 
 /** @type {ServiceName[]} */
-const ALL = ['imap', 'redis', 'smtp'];
+const ALL = ['imap', 'redis', 'smtp', 'oauth2'];
 /** @type {NodeJS.Signals[]} */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -625,7 +841,7 @@ export async function stopMailStack(dir, local = false) {
 export function killMailStackSync(/** @type {string} */ dir) {
   try {
     const state = readStackState(dir);
-    for (const n of ALL) if (state[n].pid) killGroup(/** @type {number} */ (state[n].pid), 'SIGTERM');
+    for (const n of ALL) if (state[n]?.pid) killGroup(/** @type {number} */ (state[n].pid), 'SIGTERM');
   } catch {
     // stack.json already gone: stopped normally
   }
@@ -633,7 +849,7 @@ export function killMailStackSync(/** @type {string} */ dir) {
 
 /**
  * Which services of the stack in `dir` are running and answering.
- * @param {string} dir @returns {Promise<Record<ServiceName, { port: number, pid: number | null, up: boolean }>>}
+ * @param {string} dir @returns {Promise<Record<string, { port: number, pid: number | null, up: boolean }>>}
  */
 export async function mailStackStatus(dir) {
   const s = readStackState(dir);
@@ -642,7 +858,12 @@ export async function mailStackStatus(dir) {
     const pid = s[n].pid;
     return { port: s[n].port, pid, up: !!pid && groupMembers(pid).length > 0 && (await SERVICES[n](s).ready()) };
   };
-  return { imap: await one('imap'), redis: await one('redis'), smtp: await one('smtp') };
+  return {
+    imap: await one('imap'),
+    redis: await one('redis'),
+    smtp: await one('smtp'),
+    ...(s.oauth2 ? { oauth2: await one('oauth2') } : {}),
+  };
 }
 
 /**

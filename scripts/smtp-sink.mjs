@@ -3,14 +3,22 @@
 // disk so a test (in another process) can read what the service "sent".
 //
 //   node scripts/smtp-sink.mjs --port 2525 --capture-dir /tmp/x/capture [--control /tmp/x/smtp/control.json]
+//                              [--introspect-url http://127.0.0.1:N/introspect]
 //
 // Each message becomes `<capture-dir>/<seq, 6 digits>-<epoch ms>.eml` (the raw bytes as received)
 // plus a sibling `.json` with the envelope {mailFrom, rcptTo, size, receivedAt}. Both are written
 // under a dot-prefixed temp name and renamed, the .json first, so a reader that lists `*.eml`
 // never sees half a file or an .eml without its envelope.
 //
-// No TLS (STARTTLS is disabled, so clients never try to upgrade), any AUTH is accepted, AUTH is
-// optional.
+// No TLS (STARTTLS is disabled, so clients never try to upgrade), AUTH is optional, and AUTH
+// PLAIN/LOGIN accept any user and password.
+//
+// AUTH XOAUTH2 (offered only with --introspect-url, which mailstack.mjs passes: the URL of its
+// OAuth2 server's RFC 7662 endpoint, see oauth2-server.mjs): the bearer token is introspected, and
+// the login succeeds only if the token is active and bound to the user named in the XOAUTH2
+// `user=` field. An inactive, unknown or expired token, or another user's: 535 5.7.8. The
+// introspection endpoint not answering (down, refused, timeout): 454 4.7.0, a temporary failure,
+// as a real server would answer when its token validation backend is unavailable.
 //
 // Fault injection (for retry/idempotency tests). The control file (path from --control or env
 // SMTP_SINK_CONTROL) is re-read at the end of every message, so a test can switch modes while the
@@ -26,6 +34,7 @@
 // mode (default accept). mailstack.mjs exports setSmtpMode(dir, mode, times) for this.
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { URLSearchParams } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 
@@ -36,8 +45,10 @@ const { values } = parseArgs({
     port: { type: 'string' },
     'capture-dir': { type: 'string' },
     control: { type: 'string' },
+    'introspect-url': { type: 'string' },
   },
 });
+const introspectUrl = values['introspect-url'];
 const port = Number(values.port);
 const captureDir = values['capture-dir'] ?? '';
 const controlFile = values.control ?? process.env.SMTP_SINK_CONTROL;
@@ -109,12 +120,48 @@ function dropConnection(session) {
   }
 }
 
+/** An smtp-server auth error with an SMTP reply code. @param {number} code @param {string} text */
+const authError = (code, text) => Object.assign(new Error(text), { responseCode: code });
+
+/**
+ * Checks an XOAUTH2 login against the OAuth2 server: resolves the user or rejects with an SMTP error.
+ * @param {string} username @param {string} accessToken
+ */
+async function verifyBearer(username, accessToken) {
+  let info;
+  try {
+    const res = await globalThis.fetch(/** @type {string} */ (introspectUrl), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' }),
+      signal: globalThis.AbortSignal.timeout(5000),
+    });
+    if (!res.ok) throw new Error(`introspection answered HTTP ${res.status}`);
+    info = await res.json();
+  } catch (err) {
+    console.error('smtp-sink: token introspection failed:', err instanceof Error ? err.message : err);
+    throw authError(454, '4.7.0 Temporary authentication failure (token validation unavailable)');
+  }
+  if (info?.active !== true) throw authError(535, '5.7.8 Authentication failed: invalid or expired token');
+  if (info.username !== username) throw authError(535, '5.7.8 Authentication failed: token belongs to another user');
+  return username;
+}
+
 const server = new SMTPServer({
   disabledCommands: ['STARTTLS'],
   authOptional: true,
   allowInsecureAuth: true,
+  authMethods: introspectUrl ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
   logger: false,
   onAuth(auth, _session, cb) {
+    if (auth.method === 'XOAUTH2') {
+      // smtp-server only calls onAuth for methods in authMethods, so introspectUrl is set here
+      verifyBearer(auth.username ?? '', auth.accessToken ?? '').then(
+        (user) => cb(null, { user }),
+        (err) => cb(err),
+      );
+      return;
+    }
     cb(null, { user: auth.username ?? 'anonymous' });
   },
   onData(stream, session, cb) {
