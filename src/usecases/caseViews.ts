@@ -131,11 +131,11 @@ export function listCaseViews(
 }
 
 /** One case with its mails and its audit timeline. Throws CASE_NOT_FOUND. */
-export function showCase(db: Database, number: string): CaseDetailView {
+export function showCase(db: Database, number: string, now: Date = new Date()): CaseDetailView {
   const row = getCaseByNumber(db, number);
   if (!row) throw new KlachtenbusError('CASE_NOT_FOUND', `no case ${number}`);
   return {
-    ...toView(db, row),
+    ...toView(db, row, now),
     messages: messagesForCase(db, row.id).map((m) => ({
       messageId: m.messageId,
       from: m.from,

@@ -32,7 +32,7 @@ export function registerCaseCommands(program: Command): void {
     .option('--json', 'print JSON (stable fields, see the README)')
     .action((number: string, opts: { json?: boolean }, cmd: Command) => {
       withDatabase(cmd, (db) => {
-        const view = showCase(db, number);
+        const view = showCase(db, number, cliNow());
         if (opts.json) printJson(view);
         else process.stdout.write(`${caseDetail(view)}\n`);
       });
