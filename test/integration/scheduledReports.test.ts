@@ -59,14 +59,21 @@ test('sent once for the quarter and once for the year, across a restart at the b
   expect(reports()).toEqual([]);
   await holiday.kill();
 
-  // Monday 4 January, just before opening; a restart right at the boundary.
-  const first = start('2027-01-04T08:29:58+01:00');
-  await waitFor(() => reports().length === 2, { timeoutMs: 20000, message: 'reports queued' });
-  await first.kill();
-  const second = start('2027-01-04T08:30:05+01:00');
-  await waitFor(() => reports().every((r) => r.status === 'sent'), { timeoutMs: 20000, message: 'reports sent' });
-  await second.waitIdle();
-  await new Promise((r) => setTimeout(r, 2500));
+  // Monday 4 January: a worker runs until just before opening and stops; the next one starts at
+  // the boundary and sends the reports; a third one after that sends nothing more.
+  const early = start('2027-01-04T08:29:40+01:00');
+  await early.waitIdle();
+  expect(reports()).toEqual([]);
+  await early.kill();
+  const boundary = start('2027-01-04T08:29:58+01:00');
+  await waitFor(() => reports().length === 2 && reports().every((r) => r.status === 'sent'), {
+    timeoutMs: 30000,
+    message: 'reports sent',
+  });
+  await boundary.kill();
+  const after = start('2027-01-04T08:31:00+01:00');
+  await after.waitIdle();
+  await new Promise((r) => setTimeout(r, 2500)); // a couple of scheduler ticks
   expect(reports().map((r) => r.subject)).toEqual([
     'Klachtenrapportage 2026-Q4 — StudiJob',
     'Jaaranalyse klachten 2026 — StudiJob',
