@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { casesReceivedBetween, type CaseRow } from '../adapters/sqlite/cases.js';
+import { isOverdueRow } from './caseViews.js';
 
 /**
  * One case as a row of the complaints register (the "Klachten-verzamelformulier"): every field the
@@ -57,7 +58,6 @@ export function deadlineMet(dueAt: string | null, doneAt: string | null, now: Da
 export function toRegisterRow(c: CaseRow, now: Date): RegisterRow {
   const contactMet = deadlineMet(c.contactDueAt, c.contactAt, now);
   const feedbackMet = deadlineMet(c.feedbackDueAt, c.feedbackAt, now);
-  const solutionLate = c.status === 'open' && deadlineMet(c.solutionDueAt, c.solutionAt, now) === false;
   return {
     number: c.number,
     status: c.status,
@@ -94,9 +94,7 @@ export function toRegisterRow(c: CaseRow, now: Date): RegisterRow {
     satisfaction: c.satisfaction,
     closedAt: c.closedAt,
     closedBy: c.closedBy,
-    overdue:
-      c.status === 'open' &&
-      (contactMet === false && !c.contactAt ? true : feedbackMet === false && !c.feedbackAt ? true : solutionLate),
+    overdue: isOverdueRow(c, now),
   };
 }
 

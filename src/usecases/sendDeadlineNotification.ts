@@ -30,7 +30,9 @@ export type NotifyResult =
   /** Not due yet (the job fired early, e.g. the clock moved): schedule again after `delayMs`. */
   | { result: 'early'; delayMs: number }
   /** Already queued before (a repeated job): nothing new. */
-  | { result: 'duplicate' };
+  | { result: 'duplicate' }
+  /** Nobody to send it to (no handler, team, manager or director configured): recorded as suppressed. */
+  | { result: 'no-recipients' };
 
 function handlerAddress(c: CaseRow, r: DeadlineRecipients): string | null {
   if (!c.handler) return null;
@@ -105,7 +107,7 @@ export function sendDeadlineNotification(
         type: planned.kind === 'reminder' ? 'notification.reminder' : 'notification.escalation',
         data: { milestone: planned.milestone, level: planned.kind, dueAt: planned.dueAt.toISOString(), to },
       });
-      return to.length > 0 ? { result: 'queued', outboxId: id } : { result: 'duplicate' };
+      return to.length > 0 ? { result: 'queued', outboxId: id } : { result: 'no-recipients' };
     })
     .immediate();
 }
