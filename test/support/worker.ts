@@ -101,6 +101,11 @@ export class WorkerProcess {
     );
   }
 
+  /** The worker's process id (for /proc/<pid>/status, e.g. its peak RSS). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   count(event: string): number {
     return this.logs.filter((l) => l.event === event).length;
   }
