@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'CASE_NOT_FOUND'
   | 'INPUT_INVALID'
   | 'OAUTH_TOKEN_FAILED'
+  | 'STORAGE_UNAVAILABLE'
   | 'INTERNAL';
 
 export class KlachtenbusError extends Error {

@@ -1,5 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -9,7 +19,8 @@ import path from 'node:path';
  */
 export class ContentStore {
   constructor(
-    private readonly root: string,
+    /** The data directory the store lives in. */
+    readonly root: string,
     private readonly kind: 'raw' | 'attachments',
     private readonly ext: string,
   ) {}
@@ -32,13 +43,19 @@ export class ContentStore {
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      try {
+        let off = 0;
+        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, file);
+    } catch (err) {
+      // A half-written temp file (disk full) would keep the space taken after the cause is fixed.
+      rmSync(tmp, { force: true });
+      throw err;
     }
-    renameSync(tmp, file);
     return sha;
   }
 

@@ -13,6 +13,7 @@ import {
 import { normalisedHash, synthesiseMessageId } from '../domain/messageId.js';
 import type { AutomaticVerdict, Classification, ParsedMail, ParseOutcome } from '../domain/types.js';
 import { sanitiseFilename, type ContentStore } from '../adapters/files.js';
+import { storageProblem } from '../adapters/storage.js';
 import * as cases from '../adapters/sqlite/cases.js';
 import { appendEvent } from '../adapters/sqlite/events.js';
 import { recordUid } from '../adapters/sqlite/mailbox.js';
@@ -102,10 +103,22 @@ export async function intakeMessage(deps: IntakeDeps, mail: IncomingMail): Promi
  * is lost) before the mail is parsed, and attachments are stored content-addressed.
  */
 export async function prepareIntake(deps: IntakeDeps, mail: IncomingMail): Promise<PreparedMail> {
-  const rawSha256 = deps.rawStore.put(mail.raw);
+  const rawSha256 = storing(deps, () => deps.rawStore.put(mail.raw));
   const outcome = await deps.parse(mail.raw);
-  const attachmentShas = outcome.ok ? storeAttachments(deps, outcome.mail) : [];
+  const attachmentShas = outcome.ok ? storing(deps, () => storeAttachments(deps, outcome.mail)) : [];
   return { mail, rawSha256, outcome, attachmentShas };
+}
+
+/**
+ * Runs a write to the data dir; a failure that means the data dir cannot take writes (full,
+ * read-only) is thrown as a StorageError, so the caller can stop taking mail and say why.
+ */
+function storing<T>(deps: IntakeDeps, write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    throw storageProblem(deps.rawStore.root, err) ?? err;
+  }
 }
 
 /** Second half of intake: one transaction. Commit prepared mails in the order they arrived. */
@@ -190,7 +203,7 @@ export function commitIntake(deps: IntakeDeps, prepared: PreparedMail): IntakeRe
   });
   // IMMEDIATE: take the write lock before reading, so two workers racing on the same mail serialise
   // and the second one sees the first one's row.
-  return run.immediate();
+  return storing(deps, () => run.immediate());
 }
 
 function alreadyStored(deps: IntakeDeps, mail: IncomingMail, rowId: number, messageId: string): IntakeResult {

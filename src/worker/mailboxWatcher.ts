@@ -4,6 +4,7 @@ import type { ImapTarget } from '../config/load.js';
 import type { Logger } from '../adapters/logger.js';
 import { createImapClient, ImapMailbox, type ImapSettings } from '../adapters/imap/imapMailbox.js';
 import { coerceError } from '../errors.js';
+import { StorageError } from '../adapters/storage.js';
 import type { IntakeDeps, IntakeResult } from '../usecases/intakeMessage.js';
 import { syncMailbox } from '../usecases/syncMailbox.js';
 import { Backoff } from './backoff.js';
@@ -63,10 +64,18 @@ export class MailboxWatcher {
         await this.session();
       } catch (err) {
         const e = coerceError(err) as Error & { code?: string; responseText?: string };
-        log.warn(
-          { event: 'imap.error', code: e.code, err: e.message, detail: e.responseText },
-          'IMAP connection failed',
-        );
+        if (e instanceof StorageError)
+          // Not a connection problem: nothing was flagged or moved, and the next attempt (after
+          // the backoff) takes the mail once the data dir can be written again.
+          log.error(
+            { event: 'intake.storage.unavailable', code: e.causeCode, reason: e.reason, dataDir: e.dataDir },
+            e.message,
+          );
+        else
+          log.warn(
+            { event: 'imap.error', code: e.code, err: e.message, detail: e.responseText },
+            'IMAP connection failed',
+          );
       } finally {
         const c = this.client;
         this.client = null;
@@ -104,7 +113,6 @@ export class MailboxWatcher {
     }
     const box = new ImapMailbox(client, target, this.o.imap);
     await box.open();
-    this.backoff.reset();
     log.info({ event: 'imap.connected', mailbox: box.key, idle: this.o.imap.idle }, 'connected to the mailbox');
 
     let nextFull = 0;
@@ -116,6 +124,9 @@ export class MailboxWatcher {
         batchSize: this.o.batchSize,
         onCommitted: this.o.onCommitted,
       });
+      // Reset only once a pass got through: a session that connects and then fails every time
+      // (data dir full, a mail that breaks the sync) must back off, not reconnect at once.
+      this.backoff.reset();
       if (kind === 'full') nextFull = Date.now() + this.o.pollIntervalSeconds * 1000;
       log.info({ event: 'imap.sync.done', full: kind === 'full', ms: Date.now() - started, ...report }, 'sync done');
       const hinted = this.takePending();

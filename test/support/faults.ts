@@ -215,6 +215,19 @@ export function outboxRows(configFile: string): OutboxRow[] {
 }
 
 /**
+ * How many times the SMTP server of `captureDir` received an outbox row's mail: same Message-ID,
+ * same recipients. (Our Message-IDs derive from the case number, so workers with separate data
+ * dirs sending to one capture server can reuse them; the recipients tell them apart.)
+ */
+export function deliveries(captureDir: string): (row: Pick<OutboxRow, 'messageId' | 'to'>) => number {
+  const key = (id: string, to: string[]) => `${id} ${[...to].sort().join(',')}`;
+  const copies = new Map<string, number>();
+  for (const m of captured(captureDir))
+    if (m.messageId) copies.set(key(m.messageId, m.rcptTo), (copies.get(key(m.messageId, m.rcptTo)) ?? 0) + 1);
+  return (row) => copies.get(key(row.messageId, row.to)) ?? 0;
+}
+
+/**
  * The end state: `delivered` are the Message-IDs (without <>) of the complaints put into the
  * mailbox; `captureDir` the SMTP capture dir of the stack the worker sent to.
  */
@@ -235,19 +248,16 @@ export function summarise(configFile: string, delivered: string[], captureDir: s
     return { stored, storedTwice, caseDup, cases };
   });
   const acks = outboxRows(configFile).filter((r) => r.kind === 'acknowledgement');
-  const ackIds = new Set(acks.map((a) => a.messageId));
-  const copies = new Map<string, number>();
-  for (const m of captured(captureDir))
-    if (m.messageId && ackIds.has(m.messageId)) copies.set(m.messageId, (copies.get(m.messageId) ?? 0) + 1);
+  const copies = deliveries(captureDir);
   return {
     mailsIn: delivered.length,
     cases,
     lost: delivered.filter((id) => !stored.has(id)).length,
     duplicated: storedTwice + caseDup,
-    acksSent: copies.size,
-    acksDuplicated: [...copies.values()].reduce((n, c) => n + (c - 1), 0),
+    acksSent: acks.filter((a) => copies(a) > 0).length,
+    acksDuplicated: acks.reduce((n, a) => n + Math.max(0, copies(a) - 1), 0),
     acksAmbiguous: acks.filter((a) => a.status === 'ambiguous').length,
-    acksAmbiguousDelivered: acks.filter((a) => a.status === 'ambiguous' && copies.has(a.messageId)).length,
+    acksAmbiguousDelivered: acks.filter((a) => a.status === 'ambiguous' && copies(a) > 0).length,
   };
 }
 
