@@ -141,8 +141,20 @@ export function outgoingDeps(config: Config, templates: TemplateSet = templateSe
       ownAddresses: config.intake.ownAddresses,
       acknowledgement: config.mail.acknowledgement,
       managerNotice: { enabled: config.mail.managerNotice.enabled, to: managers },
+      webBaseUrl: webBaseUrl(config),
     },
   };
+}
+
+/**
+ * The address of the web workspace: web.baseUrl, else (when the workspace runs) its own host and
+ * port. Null when the workspace is off and no baseUrl is set: mails then carry no link.
+ */
+export function webBaseUrl(config: Config): string | null {
+  if (config.web.baseUrl) return config.web.baseUrl.replace(/\/+$/, '');
+  if (!config.web.enabled || config.web.port === 0) return null;
+  const host = config.web.host.includes(':') ? `[${config.web.host}]` : config.web.host;
+  return `http://${host}:${config.web.port}`;
 }
 
 export function intakeSettings(config: Config): IntakeSettings {

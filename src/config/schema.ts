@@ -202,6 +202,36 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The web workspace that `klachtenbus start` serves (unless --no-web). */
+    web: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** The address staff open, as links in mails use it (e.g. https://klachten.example.nl). */
+        baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** Secure cookies: auto = when baseUrl is https or the host is loopback. */
+        secureCookies: z.enum(['auto', 'always', 'never']).default('auto'),
+        sessionHours: z
+          .number()
+          .min(0.1)
+          .max(24 * 30)
+          .default(12),
+        loginLinkMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(15),
+        /** Sign-in requests allowed per address and per client IP in 15 minutes. */
+        loginRequestsPer15Minutes: z.number().int().min(1).max(1000).default(5),
+        /** Behind a reverse proxy: trust its X-Forwarded-For for the client IP. */
+        trustProxy: z.boolean().default(false),
+        /** Show remote images in customer HTML mail (off: they are not loaded). */
+        remoteImages: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

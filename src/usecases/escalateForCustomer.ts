@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { appendEvent } from '../adapters/sqlite/events.js';
 import { KlachtenbusError } from '../errors.js';
-import { queueMail, type OutgoingDeps } from './queueCaseMail.js';
+import { caseUrlFor, queueMail, type OutgoingDeps } from './queueCaseMail.js';
 import { requireCase } from './recordMilestone.js';
 
 /**
@@ -37,7 +37,7 @@ export function escalateForCustomer(
       complainant: { name: c.complainantName, email: c.complainantEmail, type: c.complainantType },
       handlerName: c.handler ?? by.trim(),
       note,
-      caseUrl: null,
+      caseUrl: caseUrlFor(outgoing.settings, c.number),
     });
     const id = queueMail(db, outgoing.settings, {
       key,

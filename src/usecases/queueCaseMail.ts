@@ -14,6 +14,14 @@ export interface OutgoingSettings {
   ownAddresses: string[];
   acknowledgement: { enabled: boolean; maxPerSenderPerHour: number };
   managerNotice: { enabled: boolean; to: string[] };
+  /** The web workspace's address (config web.baseUrl); mails to staff then link to the case. */
+  webBaseUrl?: string | null;
+}
+
+/** The case page in the web workspace, or null when no web address is configured. */
+export function caseUrlFor(s: Pick<OutgoingSettings, 'webBaseUrl'>, caseNumber: string): string | null {
+  if (!s.webBaseUrl) return null;
+  return `${s.webBaseUrl.replace(/\/+$/, '')}/cases/${encodeURIComponent(caseNumber)}`;
 }
 
 export interface OutgoingDeps {
@@ -143,7 +151,7 @@ export function queueCaseRegisteredMail(db: Database, deps: OutgoingDeps, c: Reg
       complainant: c.complainant,
       contactDueAt: c.contactDueAt,
       feedbackDueAt: c.feedbackDueAt,
-      caseUrl: null,
+      caseUrl: caseUrlFor(s, c.number),
     });
     const id = queueMail(db, s, {
       key,

@@ -87,3 +87,35 @@ export async function reconcileDeadlines(
   }
   return { scheduled, removed, moved };
 }
+
+/**
+ * Makes one case's jobs match SQLite right after a change (a milestone recorded in the web
+ * workspace, the case closed or reopened): jobs no longer wanted are removed at once, new ones
+ * scheduled. The periodic reconcile would do the same, later.
+ */
+export async function refreshCaseJobs(
+  db: Database,
+  jobs: DeadlineJobs,
+  cal: WorkingCalendar,
+  policy: NotificationPolicy,
+  caseId: number,
+  now: Date,
+): Promise<{ scheduled: number; removed: number }> {
+  const number = db.prepare(`SELECT number FROM cases WHERE id = ?`).pluck().get(caseId) as string | undefined;
+  if (!number) return { scheduled: 0, removed: 0 };
+  const state = deadlineStateOf(db, caseId);
+  const queued = db.prepare(`SELECT 1 FROM outbox WHERE idempotency_key = ?`).pluck();
+  const wanted = new Set(
+    (state ? planNotifications(state, cal, policy) : [])
+      .filter((n) => queued.get(n.key) === undefined)
+      .map((n) => n.key),
+  );
+  let removed = 0;
+  for (const job of await jobs.pendingJobs()) {
+    if (!job.id.startsWith(`${number}.`) || wanted.has(job.id)) continue;
+    await jobs.remove(job.id);
+    removed++;
+  }
+  const scheduled = await scheduleCase(db, jobs, cal, policy, caseId, now);
+  return { scheduled, removed };
+}

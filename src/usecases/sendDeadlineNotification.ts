@@ -4,7 +4,7 @@ import { appendEvent } from '../adapters/sqlite/events.js';
 import { deadlineStateOf } from '../adapters/sqlite/milestones.js';
 import { planNotifications, type NotificationPolicy, type PlannedNotification } from '../domain/notifications.js';
 import type { WorkingCalendar } from '../domain/workingCalendar.js';
-import { queueMail, type OutgoingDeps } from './queueCaseMail.js';
+import { caseUrlFor, queueMail, type OutgoingDeps } from './queueCaseMail.js';
 
 /** Who gets the notifications about deadlines. */
 export interface DeadlineRecipients {
@@ -80,7 +80,7 @@ export function sendDeadlineNotification(
         dueAt: planned.dueAt.toISOString(),
         handlerName: c.handler,
         complainant: { name: c.complainantName, email: c.complainantEmail, type: c.complainantType },
-        caseUrl: null,
+        caseUrl: caseUrlFor(deps.outgoing.settings, c.number),
       };
       const rendered =
         planned.kind === 'reminder'

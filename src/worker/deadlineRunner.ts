@@ -5,12 +5,14 @@ import { DeadlineQueue, startDeadlineWorker } from '../adapters/queue/deadlineJo
 import { redisConnection } from '../adapters/queue/redis.js';
 import type { Config } from '../config/schema.js';
 import { coerceError } from '../errors.js';
-import { reconcileDeadlines, scheduleCase } from '../usecases/reconcileDeadlines.js';
+import { reconcileDeadlines, refreshCaseJobs, scheduleCase } from '../usecases/reconcileDeadlines.js';
 import { sendDeadlineNotification, type DeadlineDeps } from '../usecases/sendDeadlineNotification.js';
 
 export interface DeadlineRunner {
   /** Plans the jobs of one case now (after it was registered), instead of at the next reconcile. */
   scheduleCase(caseId: number): void;
+  /** Removes the jobs a change made unnecessary and plans new ones, now. */
+  refreshCase(caseId: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,17 @@ export function startDeadlineRunner(
           'planned at next reconcile',
         ),
       );
+    },
+    async refreshCase(caseId) {
+      try {
+        const r = await refreshCaseJobs(db, queue, deps.calendar, deps.policy, caseId, now());
+        log.info({ event: 'deadline.refreshed', caseId, ...r }, 'deadline jobs of a case refreshed');
+      } catch (err: unknown) {
+        log.warn(
+          { event: 'deadline.refresh.failed', caseId, err: coerceError(err).message },
+          'refreshed at next reconcile',
+        );
+      }
     },
     async stop() {
       clearInterval(timer);

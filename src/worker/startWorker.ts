@@ -1,7 +1,7 @@
 import type { Logger } from '../adapters/logger.js';
 import { parseImapUrl, requireOptions } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createIntakeRuntime, deadlineDeps, reportDeps, tokenSourceFor } from '../composition.js';
+import { createIntakeRuntime, deadlineDeps, reportDeps, tokenSourceFor, webBaseUrl } from '../composition.js';
 import { startReportRunner } from './reportRunner.js';
 import type { TokenSource } from '../adapters/oauth/tokenProvider.js';
 import { monitoredTokens } from '../usecases/authMonitor.js';
@@ -22,7 +22,12 @@ export interface WorkerHandle {
  * with SIGKILL right after the N-th commit, before the server is told, to prove a crash there
  * loses and doubles nothing.
  */
-export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env): WorkerHandle {
+export function startWorker(
+  config: Config,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { web?: boolean } = {},
+): WorkerHandle {
   requireOptions(config, ['imap', 'complaintsAddress']);
   // First, so a missing secret is a configuration error before anything starts.
   const rawImapTokens = tokenSourceFor(config, 'imap');
@@ -126,9 +131,40 @@ export function startWorker(config: Config, log: Logger, env: NodeJS.ProcessEnv 
         })
       : Promise.resolve(null);
   watcher.start();
+  // The web workspace shares the worker's database, clock and runners (a change made in the
+  // browser reschedules the case's reminders at once).
+  const web =
+    opts.web !== false && config.web.enabled
+      ? import('../web/server.js')
+          .then(({ startWebServer }) =>
+            startWebServer({
+              config,
+              db: runtime.db,
+              now: runtime.deps.now,
+              log,
+              outgoing: runtime.deps.outgoing,
+              dispatch: (ids) => outbox?.dispatch(ids),
+              refreshCase: (caseId) => deadlines?.refreshCase(caseId) ?? Promise.resolve(),
+              attachments: runtime.deps.attachmentStore,
+              baseUrl: webBaseUrl(config) ?? `http://${config.web.host}:${config.web.port}`,
+            }),
+          )
+          .then((server) => {
+            log.info({ event: 'web.listening', url: server.url }, `web workspace at ${server.url}`);
+            return server;
+          })
+          .catch((err: unknown) => {
+            log.error(
+              { event: 'web.failed', err: String(err) },
+              `web workspace not started: ${String(err)} (intake and mail go on)`,
+            );
+            return null;
+          })
+      : Promise.resolve(null);
   log.info({ event: 'worker.started', dataDir: config.dataDir }, 'worker started');
   return {
     async stop() {
+      await (await web)?.close();
       await watcher.stop();
       await deadlines?.stop();
       await (await reports)?.stop();

@@ -60,7 +60,9 @@ export function writeTestConfig(
     },
     log: { level: 'info' },
   };
-  writeFileSync(file, stringify({ ...base, ...over, imap: base.imap, intake: base.intake, mail: base.mail }));
+  // The web workspace only where a test asks for it: parallel workers would fight over its port.
+  const web = { enabled: false, ...((over.web as object) ?? {}) };
+  writeFileSync(file, stringify({ ...base, ...over, imap: base.imap, intake: base.intake, mail: base.mail, web }));
   return file;
 }
 

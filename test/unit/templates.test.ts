@@ -87,6 +87,12 @@ const sample: TemplateDataMap = {
     failures: 3,
     organisationName: 'StudiJob',
   },
+  'sign-in': {
+    name: 'Anna de Vries',
+    url: 'https://klachten.studijob.test/login/abc123',
+    expiresAt: '2026-11-24T08:27:00.000Z',
+    organisationName: 'StudiJob',
+  },
 };
 
 const tempDirs: string[] = [];
@@ -132,6 +138,11 @@ describe('built-in templates', () => {
         // Not about a case: about a connection, with the server's words.
         expect(mail.subject).toMatch(/^Klachtenbus: .*imap/);
         expect(mail.text).toContain('AADSTS7000215');
+      } else if (name === 'sign-in') {
+        // Not about a case: the link, and until when it works (09:27 in Amsterdam).
+        expect(mail.subject).toMatch(/^Klachtenbus: /);
+        expect(mail.text).toContain('https://klachten.studijob.test/login/abc123');
+        expect(mail.text).toContain('09:27');
       } else {
         expect(mail.subject).toMatch(/^\[KL-2026-0042\] \S/);
         expect(mail.text).toContain('KL-2026-0042');
@@ -370,7 +381,9 @@ describe('overrides', () => {
     );
     expect(error.problems[0]).toBe('timezone "Europe/Atlantis" is not a known IANA zone');
     expect(error.problems[1]).toMatch(/nope: cannot read the templates override folder/);
-    expect(error.problems.filter((p) => p.endsWith(': template is missing'))).toHaveLength(12);
+    expect(error.problems.filter((p) => p.endsWith(': template is missing'))).toHaveLength(
+      TEMPLATE_NAMES.length * LOCALES.length,
+    );
   });
 
   test('Windows line endings in an override are read like Unix ones', () => {

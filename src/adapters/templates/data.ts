@@ -83,6 +83,14 @@ export type OperatorAlertData = {
   organisationName: string;
 };
 
+/** `sign-in`: to a staff member who asked for it, a single-use link into the web workspace. */
+export type SignInData = {
+  name: string;
+  url: string;
+  expiresAt: string;
+  organisationName: string;
+};
+
 export type TemplateDataMap = {
   acknowledgement: AcknowledgementData;
   'manager-notice': ManagerNoticeData;
@@ -90,4 +98,5 @@ export type TemplateDataMap = {
   escalation: EscalationData;
   'customer-escalation': CustomerEscalationData;
   'operator-alert': OperatorAlertData;
+  'sign-in': SignInData;
 };

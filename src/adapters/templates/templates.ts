@@ -32,7 +32,13 @@ export type * from './data.js';
 
 /** Every outgoing mail we send. */
 export type TemplateName =
-  'acknowledgement' | 'manager-notice' | 'reminder' | 'escalation' | 'customer-escalation' | 'operator-alert';
+  | 'acknowledgement'
+  | 'manager-notice'
+  | 'reminder'
+  | 'escalation'
+  | 'customer-escalation'
+  | 'operator-alert'
+  | 'sign-in';
 
 export const TEMPLATE_NAMES = [
   'acknowledgement',
@@ -41,6 +47,7 @@ export const TEMPLATE_NAMES = [
   'escalation',
   'customer-escalation',
   'operator-alert',
+  'sign-in',
 ] as const satisfies readonly TemplateName[];
 
 /** Dutch first: it is the default language. */

@@ -5,11 +5,14 @@ export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description('run the worker: watch the complaints mailbox and register cases, until SIGTERM or SIGINT')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .option('--no-web', 'do not serve the web workspace (config web.enabled)')
+    .action(async (opts: { web: boolean }, cmd: Command) => {
       const { config, log } = commandContext(cmd, 1);
+      // --no-web also drops the workspace links from the mails: nobody would answer them.
+      if (!opts.web) config.web.enabled = false;
       // Loaded here, not at the top: other commands should not pay for the worker's dependencies.
       const { startWorker } = await import('../../worker/startWorker.js');
-      const worker = startWorker(config, log);
+      const worker = startWorker(config, log, process.env, { web: opts.web });
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           log.info({ event: 'worker.stopping', signal }, 'stopping: finishing the batch in progress');
