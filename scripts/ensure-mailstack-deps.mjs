@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Makes sure the programs the test/demo mail stack runs (scripts/mailstack.mjs) are installed:
-// dovecot + doveconf (Debian package dovecot-imapd) and redis-server.
+// dovecot + doveconf (Debian package dovecot-imapd) and redis-server; and Debian's chromium, which
+// the web workspace's browser tests drive with playwright-core (test/integration/web.test.ts).
 //
 // As root (CI) missing ones are installed with apt-get. A temporary /usr/sbin/policy-rc.d that
 // exits 101 stops the packages' postinst from starting system-wide Dovecot/Redis daemons (we run
@@ -10,8 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BINS = ['dovecot', 'doveconf', 'redis-server'];
-const PACKAGES = ['dovecot-imapd', 'redis-server'];
+const BINS = ['dovecot', 'doveconf', 'redis-server', 'chromium'];
+const PACKAGES = ['dovecot-imapd', 'redis-server', 'chromium'];
 const POLICY = '/usr/sbin/policy-rc.d';
 
 /** PATH plus the sbin dirs, which a non-root PATH often lacks (dovecot lives in /usr/sbin). */
@@ -43,7 +44,7 @@ let absent = missing();
 if (absent.length > 0) {
   if (process.getuid?.() !== 0) {
     console.error(
-      `mail stack: missing ${absent.join(', ')}. Install with:\n  sudo apt-get install dovecot-imapd redis-server`,
+      `mail stack: missing ${absent.join(', ')}. Install with:\n  sudo apt-get install ${PACKAGES.join(' ')}`,
     );
     process.exit(1);
   }

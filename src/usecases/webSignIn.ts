@@ -40,6 +40,8 @@ export function requestSignInLink(
   settings: SignInSettings,
   address: string,
   now: Date,
+  /** A path on this site to open after signing in (the page that asked for it). */
+  returnTo: string | null = null,
 ): LinkRequest {
   const email = address.trim().toLowerCase();
   const member = staff.find((m) => m.email === email);
@@ -63,7 +65,7 @@ export function requestSignInLink(
       );
       const rendered = outgoing.templates.render('sign-in', 'nl', {
         name: member.name,
-        url: `${settings.baseUrl.replace(/\/+$/, '')}/login/${secret}`,
+        url: `${settings.baseUrl.replace(/\/+$/, '')}/login/${secret}${returnTo && returnTo !== '/cases' ? `?next=${encodeURIComponent(returnTo)}` : ''}`,
         expiresAt: expires.toISOString(),
         organisationName: outgoing.settings.organisationName,
       });

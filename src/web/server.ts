@@ -233,6 +233,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       },
       address,
       deps.now(),
+      next,
     );
     deps.log.info(
       { event: 'web.sign-in.requested', result: r.result, ip: req.ip },
