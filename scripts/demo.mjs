@@ -5,7 +5,13 @@
 // worker until everything is ingested and acknowledged, and shows the cases created and the
 // acknowledgements sent. The database stays in
 // data/demo/ afterwards:  node bin/klachtenbus.js --config data/demo/config.yaml cases list
+//
+// `npm run demo -- --web` then keeps the worker running with the web workspace on a free loopback
+// port, asks for a sign-in link for the demo manager the way a browser does, and prints the link
+// (taken from the SMTP capture server) until Ctrl-C.
+/* global fetch, URLSearchParams */
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +22,17 @@ import { startMailStack } from './mailstack.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin/klachtenbus.js');
 const DEMO = join(ROOT, 'data/demo');
+const WEB = process.argv.includes('--web');
+
+const freePort = () =>
+  new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
 
 const date = new Date().toUTCString().replace('GMT', '+0000');
 const sample = (from, subject, body, extra = []) =>
@@ -62,12 +79,60 @@ function cli(...args) {
   if (r.status !== 0) throw new Error(`klachtenbus ${args.join(' ')} exited with ${r.status}`);
 }
 
+/** The worker again, with the web workspace, until Ctrl-C; prints a sign-in link for the manager. */
+async function serveWorkspace(port) {
+  const base = `http://127.0.0.1:${port}`;
+  worker = spawn(process.execPath, [BIN, '--config', join(DEMO, 'config.yaml'), 'start'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    if (
+      await fetch(`${base}/login`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // Ask for a link as the sign-in form does: the form's token comes with a cookie.
+  const form = await fetch(`${base}/login`);
+  const cookie = form.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())[1];
+  const before = new Set(readdirSync(stack.captureDir));
+  await fetch(`${base}/login`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email: 'debby@studijob.test', next: '/cases' }).toString(),
+  });
+  let link = null;
+  for (let i = 0; i < 100 && !link; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    for (const f of readdirSync(stack.captureDir).filter((n) => n.endsWith('.eml') && !before.has(n))) {
+      const text = (await simpleParser(readFileSync(join(stack.captureDir, f)))).text ?? '';
+      link = /http:\/\/127\.0\.0\.1:\d+\/login\/\S+/.exec(text)?.[0] ?? link;
+    }
+  }
+  console.log(`\nThe web workspace runs at ${base}`);
+  console.log(`Sign in as the demo manager Debby Kooiman with this single-use link (valid 15 minutes):\n  ${link}`);
+  console.log('Other links: ask for one on the sign-in page; they arrive in the SMTP capture dir:');
+  console.log(`  ${stack.captureDir}\nCtrl-C stops the worker and the mail stack.`);
+  await new Promise((r) => {
+    process.once('SIGINT', r);
+    process.once('SIGTERM', r);
+  });
+}
+
 const stack = await startMailStack({ users: [{ user: 'klachten', pass: 'demo' }] });
 let worker;
 try {
   console.log(
     `Private mail stack: IMAP 127.0.0.1:${stack.imap.port}, Redis ${stack.redis.port}, SMTP ${stack.smtp.port}`,
   );
+  const webPort = WEB ? await freePort() : 0;
   rmSync(DEMO, { recursive: true, force: true });
   mkdirSync(DEMO, { recursive: true });
   writeFileSync(
@@ -88,6 +153,7 @@ try {
       '    - { name: Debby Kooiman, email: debby@studijob.test, role: manager }',
       'complainants:',
       '  clientDomains: [bouwbedrijf-devries.test]',
+      WEB ? `web: { port: ${webPort}, baseUrl: "http://127.0.0.1:${webPort}" }` : 'web: { enabled: false }',
       'log:',
       '  level: warn',
       '',
@@ -160,7 +226,10 @@ try {
     console.log(parsed.text?.replace(/^/gm, '  | '));
   }
   console.log(`\nThe data stays in data/demo/. Try: node bin/klachtenbus.js --config data/demo/config.yaml cases list`);
+  if (WEB) await serveWorkspace(webPort);
 } finally {
+  worker?.kill('SIGTERM');
+  if (worker) await new Promise((r) => setTimeout(r, 1500));
   worker?.kill('SIGKILL');
   await stack.stop();
 }
