@@ -229,9 +229,9 @@ export function deliveries(captureDir: string): (row: Pick<OutboxRow, 'messageId
 
 /**
  * The end state: `delivered` are the Message-IDs (without <>) of the complaints put into the
- * mailbox; `captureDir` the SMTP capture dir of the stack the worker sent to.
+ * mailbox (or, per mail, the names it may be stored under); `captureDir` the SMTP capture dir of the stack the worker sent to.
  */
-export function summarise(configFile: string, delivered: string[], captureDir: string): FaultSummary {
+export function summarise(configFile: string, delivered: Array<string | string[]>, captureDir: string): FaultSummary {
   const { stored, storedTwice, caseDup, cases } = withDb(configFile, (db) => {
     const ids = db.prepare(`SELECT message_id FROM messages`).pluck().all() as string[];
     const stored = new Set(ids);
@@ -252,7 +252,9 @@ export function summarise(configFile: string, delivered: string[], captureDir: s
   return {
     mailsIn: delivered.length,
     cases,
-    lost: delivered.filter((id) => !stored.has(id)).length,
+    // A mail counts as stored under any of its names (a Message-ID, or the id synthesised from
+    // the content of a mail the parser could not read).
+    lost: delivered.filter((names) => ![names].flat().some((id) => stored.has(id))).length,
     duplicated: storedTwice + caseDup,
     acksSent: acks.filter((a) => copies(a) > 0).length,
     acksDuplicated: acks.reduce((n, a) => n + Math.max(0, copies(a) - 1), 0),
