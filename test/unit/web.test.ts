@@ -94,11 +94,17 @@ interface Res {
 class Browser {
   jar = new Map<string, string>();
   constructor(private readonly base: string) {}
-  async req(method: 'GET' | 'POST', url: string, form?: Record<string, string>): Promise<Res> {
+  async req(
+    method: 'GET' | 'POST',
+    url: string,
+    form?: Record<string, string>,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Res> {
     const res = await fetch(this.base + url, {
       method,
       redirect: 'manual',
       headers: {
+        ...extraHeaders,
         cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '),
         ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
@@ -413,5 +419,26 @@ describe('web workspace (in-process)', () => {
     const replay = await browser(t.app);
     replay.jar.set(cookie[0], cookie[1]);
     expect((await replay.get('/cases')).statusCode).toBe(303);
+  });
+});
+
+describe('web workspace language', () => {
+  test('Dutch first; English for a browser that asks for it, and by the switch in the page', async () => {
+    const t = setup();
+    const b = await browser(t.app);
+    const nl = await b.get('/login');
+    expect(nl.body).toContain('<html lang="nl">');
+    const en = await b.req('GET', '/login', undefined, { 'accept-language': 'en-GB,en;q=0.9' });
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('Send me a sign-in link');
+
+    await signIn(b, t.db, 'anna@studijob.test');
+    const list = await b.get('/cases');
+    expect(list.body).toContain('Klachten');
+    const switched = await b.post('/language', { _csrf: hidden(list.body, '_csrf'), locale: 'en', back: '/cases' });
+    expect(switched.statusCode).toBe(303);
+    const english = await b.get('/cases');
+    expect(english.body).toContain('<html lang="en">');
+    expect(english.body).toContain('Complaints');
   });
 });
