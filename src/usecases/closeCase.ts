@@ -6,20 +6,31 @@ import { requireCase } from './recordMilestone.js';
 
 export type CloseRequirement = 'solution' | 'cause' | 'measures' | 'discussed' | 'category' | 'internal-communication';
 
-/** What a case still lacks before its procedure allows closing it (pure). */
+/** The requirements of its procedure that a case does not meet yet (pure). */
+export function unmetRequirements(c: CaseRow, requires: CloseRequirement[]): CloseRequirement[] {
+  const met: Record<CloseRequirement, boolean> = {
+    solution: Boolean(c.solution),
+    cause: Boolean(c.cause),
+    measures: Boolean(c.controlMeasures || c.structuralSolution || c.preventiveMeasures),
+    discussed: Boolean(c.discussedWith),
+    category: Boolean(c.category),
+    'internal-communication': Boolean(c.internalCommunication),
+  };
+  return requires.filter((r) => !met[r]);
+}
+
+const CLI_WORDS: Record<CloseRequirement, string> = {
+  solution: 'the solution (cases feedback --solution)',
+  cause: 'the cause (cases set --cause)',
+  measures: 'the measures (cases set --control-measures, --structural-solution or --preventive-measures)',
+  discussed: 'the discussion with the employee (cases discussed)',
+  category: 'the category (cases set --category)',
+  'internal-communication': 'how it is communicated internally (cases set --internal-communication)',
+};
+
+/** What a case still lacks before its procedure allows closing it, in the CLI's words (pure). */
 export function missingForClose(c: CaseRow, requires: CloseRequirement[]): string[] {
-  const missing: string[] = [];
-  for (const r of requires) {
-    if (r === 'solution' && !c.solution) missing.push('the solution (cases feedback --solution)');
-    if (r === 'cause' && !c.cause) missing.push('the cause (cases set --cause)');
-    if (r === 'measures' && !c.controlMeasures && !c.structuralSolution && !c.preventiveMeasures)
-      missing.push('the measures (cases set --control-measures, --structural-solution or --preventive-measures)');
-    if (r === 'discussed' && !c.discussedWith) missing.push('the discussion with the employee (cases discussed)');
-    if (r === 'category' && !c.category) missing.push('the category (cases set --category)');
-    if (r === 'internal-communication' && !c.internalCommunication)
-      missing.push('how it is communicated internally (cases set --internal-communication)');
-  }
-  return missing;
+  return unmetRequirements(c, requires).map((r) => CLI_WORDS[r]);
 }
 
 /**

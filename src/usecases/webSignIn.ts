@@ -128,9 +128,15 @@ export function openSession(
     locale: 'nl',
     expiresAt: new Date(now.getTime() + hours * 3600_000).toISOString(),
   };
-  db.prepare(
-    `INSERT INTO web_sessions (id_hash, email, csrf, locale, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  ).run(hash(id), email, session.csrf, session.locale, now.toISOString(), session.expiresAt);
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO web_sessions (id_hash, email, csrf, locale, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(hash(id), email, session.csrf, session.locale, now.toISOString(), session.expiresAt);
+    // What can never be used again is kept a month (for questions about who signed in), then dropped.
+    const month = new Date(now.getTime() - 31 * 86400_000).toISOString();
+    db.prepare(`DELETE FROM web_sessions WHERE expires_at < ?`).run(month);
+    db.prepare(`DELETE FROM login_links WHERE expires_at < ?`).run(month);
+  })();
   return { id, session };
 }
 

@@ -11,11 +11,11 @@ import { getCaseByNumber } from '../adapters/sqlite/cases.js';
 import { permissionsOf } from '../domain/webAccess.js';
 import { KlachtenbusError } from '../errors.js';
 import { showCase } from '../usecases/caseViews.js';
-import { addNote, closeCase, reopenCase } from '../usecases/closeCase.js';
+import { addNote, closeCase, reopenCase, unmetRequirements } from '../usecases/closeCase.js';
 import { escalateForCustomer } from '../usecases/escalateForCustomer.js';
 import { assignHandler, recordContact, recordDiscussion, recordFeedback } from '../usecases/recordMilestone.js';
 import { SETTABLE_FIELDS, setCaseFields, type SettableField } from '../usecases/setCaseFields.js';
-import { STRINGS } from './i18n.js';
+import { format, STRINGS, type WebLocale } from './i18n.js';
 import { sanitiseMailHtml } from './mailHtml.js';
 import type { WebContext } from './server.js';
 
@@ -210,7 +210,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: WebContext): void 
   const action = (
     name: string,
     need: 'handle' | 'close' | 'escalate' | 'assign' | 'reopen',
-    run: (number: string, form: Form, actor: string, now: Date) => number | void,
+    run: (number: string, form: Form, actor: string, now: Date, locale: WebLocale) => number | void,
   ) =>
     app.post(`/cases/:number/${name}`, async (req, reply) => {
       if (!ctx.csrfOk(req, reply)) return reply;
@@ -220,7 +220,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: WebContext): void 
       try {
         const before = getCaseByNumber(db, number);
         if (!before) throw new KlachtenbusError('CASE_NOT_FOUND', `no case ${number}`);
-        const outboxId = run(before.number, form, req.staff!.name, deps.now());
+        const outboxId = run(before.number, form, req.staff!.name, deps.now(), req.locale);
         if (typeof outboxId === 'number') deps.dispatch([outboxId]);
         await deps.refreshCase(before.id);
         deps.log.info(
@@ -272,7 +272,20 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: WebContext): void 
   action('assign', 'assign', (number, f, actor, now) => {
     assignHandler(db, number, f.handler ?? '', actor, now);
   });
-  action('close', 'close', (number, f, actor, now) => {
+  action('close', 'close', (number, f, actor, now, locale) => {
+    // Said in the page's language, before the use case says it in the CLI's.
+    const c = getCaseByNumber(db, number)!;
+    const unmet =
+      c.status === 'open' ? unmetRequirements(c, config.procedures[c.procedure]?.closeRequires ?? ['solution']) : [];
+    if (unmet.length) {
+      const s = STRINGS[locale];
+      throw new KlachtenbusError(
+        'INPUT_INVALID',
+        [format(s.cannotClose, { procedure: c.procedure }), ...unmet.map((r) => `- ${s.requirements[r] ?? r}`)].join(
+          '\n',
+        ),
+      );
+    }
     const satisfaction = f.satisfied === 'yes' ? 'satisfied' : f.satisfied === 'no' ? 'not-satisfied' : 'unknown';
     closeCase(db, number, actor, satisfaction, (p) => config.procedures[p]?.closeRequires ?? ['solution'], now);
   });

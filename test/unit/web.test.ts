@@ -442,3 +442,77 @@ describe('web workspace language', () => {
     expect(english.body).toContain('Complaints');
   });
 });
+
+describe('every form of the procedure', () => {
+  test('note, discussion, promised date, escalation, closing (refused, then done) and reopening', async () => {
+    const t = setup();
+    const r = await intakeMessage(t.intake, { raw: complaint('Uren verkeerd'), source: 'file' });
+    const n = r.caseNumber!;
+    const b = await browser(t.app);
+    await signIn(b, t.db, 'debby@studijob.test');
+    const csrf = hidden((await b.get(`/cases/${n}`)).body, '_csrf');
+    const post = async (action: string, form: Record<string, string>) =>
+      (await b.post(`/cases/${n}/${action}`, { _csrf: csrf, ...form })).statusCode;
+
+    expect(await post('note', { text: 'Klant belde terug.' })).toBe(303);
+    expect(await post('discussed', { with: 'Piet (planner)', at: '2026-11-30T08:00', note: 'Uren nagelopen' })).toBe(
+      303,
+    );
+    expect(await post('feedback', { kind: 'expected', expected: '2026-12-04' })).toBe(303);
+    const before = t.dispatched.length;
+    expect(await post('escalate', { note: 'Klant wil de directie spreken.' })).toBe(303);
+    expect(t.dispatched.length).toBe(before + 1);
+    const esc = t.db
+      .prepare(`SELECT to_json, body_text FROM outbox WHERE kind = 'customer-escalation'`)
+      .get() as { to_json: string; body_text: string };
+    expect(JSON.parse(esc.to_json)).toEqual(['debby@studijob.nl', 'mariska@studijob.nl']);
+    expect(esc.body_text).toContain(`https://klachten.studijob.test/cases/${n}`);
+
+    // StudiJob asks for the solution, cause, measures and internal communication: all named, in Dutch.
+    const refused = await b.post(`/cases/${n}/close`, { _csrf: csrf, satisfied: 'no' });
+    expect(refused.statusCode).toBe(400);
+    for (const words of ['de oplossing', 'de oorzaak', 'de maatregelen', 'de interne communicatie'])
+      expect(refused.body).toContain(words);
+    expect(t.db.prepare(`SELECT status FROM cases`).pluck().get()).toBe('open');
+
+    expect(await post('feedback', { kind: 'solution', solution: 'Uren gecorrigeerd en nabetaald.' })).toBe(303);
+    expect(
+      await post('fields', {
+        cause: 'Verkeerde week ingevoerd',
+        preventiveMeasures: 'Controle door tweede planner',
+        internalCommunication: 'Werkoverleg',
+        internalCommunicationAt: '2026-11-30T09:00',
+      }),
+    ).toBe(303);
+    expect(await post('close', { satisfied: 'no' })).toBe(303);
+    expect(await post('reopen', { reason: 'Klant belde opnieuw' })).toBe(303);
+
+    const row = t.db
+      .prepare(
+        `SELECT status, discussed_with, solution_due_at, solution, internal_communication_at, satisfaction FROM cases`,
+      )
+      .get();
+    expect(row).toEqual({
+      status: 'open',
+      discussed_with: 'Piet (planner)',
+      solution_due_at: '2026-12-04T16:00:00.000Z', // a bare date means 17:00 in Amsterdam
+      solution: 'Uren gecorrigeerd en nabetaald.',
+      internal_communication_at: '2026-11-30T08:00:00.000Z',
+      satisfaction: 'not-satisfied',
+    });
+    const types = t.db.prepare(`SELECT type, actor FROM events WHERE actor = 'Debby Kooiman' ORDER BY id`).all();
+    expect(types.map((e) => (e as { type: string }).type)).toEqual([
+      'case.note',
+      'milestone.discussed',
+      'milestone.feedback',
+      'case.escalated',
+      'milestone.feedback',
+      'case.field-set',
+      'case.field-set',
+      'case.field-set',
+      'case.field-set',
+      'case.closed',
+      'case.reopened',
+    ]);
+  });
+});
