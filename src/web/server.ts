@@ -240,15 +240,8 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       `sign-in link requested: ${r.result}`,
     );
     if (r.result === 'sent') deps.dispatch([r.outboxId]);
-    if (r.result === 'rate-limited')
-      return ctx.page(
-        req,
-        reply,
-        'login',
-        { preCsrf: preCsrf(req, reply), next, error: s.tooMany, email: address },
-        429,
-      );
-    // The same answer whether or not the address is a staff member's.
+    // The same answer whether or not the address is a staff member's, and whether or not that
+    // address is over its limit (a different answer there would tell who is on the staff).
     return ctx.page(req, reply, 'message', {
       title: s.signIn,
       message: format(s.linkSent, { minutes: config.web.loginLinkMinutes }),

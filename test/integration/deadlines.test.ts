@@ -4,12 +4,9 @@
  * Thu 5 Nov 10:00: reminder Thu 08:30, manager escalation Thu 10:00, director Mon 9 Nov 10:00.
  */
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
 import { capturedMails, newMailbox, testStack, waitFor } from '../support/mailstack.js';
-import { cli, cliJson, WorkerProcess, writeTestConfig } from '../support/worker.js';
+import { cli, cliJson, deadlineJobIds, redisPrefix, WorkerProcess, writeTestConfig } from '../support/worker.js';
 
 interface OutboxJson {
   kind: string;
@@ -76,18 +73,6 @@ const outbox = (config: string) => cliJson<OutboxJson[]>(config, ['outbox', 'lis
 const sentTo = (config: string, address: string) =>
   outbox(config).filter((o) => o.status === 'sent' && o.to.includes(address));
 
-async function deadlineJobs(config: string): Promise<string[]> {
-  const prefix = (parse(readFileSync(config, 'utf8')) as { redis: { prefix: string } }).redis.prefix;
-  const connection = new Redis(testStack().redis.url, { maxRetriesPerRequest: null });
-  const queue = new Queue('klachtenbus-deadlines', { connection, prefix });
-  try {
-    return (await queue.getJobs(['delayed', 'waiting'])).map((j) => j.id!).sort();
-  } finally {
-    await queue.close();
-    connection.disconnect();
-  }
-}
-
 test('calendar due gives the deadlines of the worked examples', () => {
   const due = (received: string) =>
     cliJson<Record<string, string>>('/dev/null', ['calendar', 'due', '--received', received]);
@@ -105,14 +90,14 @@ test('the reminder fires at 08:30 on the due day; recording contact cancels the 
   expect(reminder).toMatchObject({ kind: 'reminder', caseNumber: number });
   expect(reminder!.subject).toContain('contact opnemen met de klant');
   expect(capturedMails().filter((m) => m.envelope.rcptTo.includes(people.team))).toHaveLength(1);
-  const before = await deadlineJobs(config);
+  const before = await deadlineJobIds(config);
   expect(before.some((id) => id.includes('.contact.escalation-manager.'))).toBe(true);
 
   const thursday = { KLACHTENBUS_NOW: '2026-11-05T08:45:00+01:00' };
   expect(cli(['--config', config, 'cases', 'contact', number, '--by', 'Jan', '--note', 'gebeld'], thursday).code).toBe(
     0,
   );
-  const after = await deadlineJobs(config);
+  const after = await deadlineJobIds(config);
   expect(after.filter((id) => id.includes('.contact.'))).toEqual([]);
   expect(after.some((id) => id.includes('.feedback.'))).toBe(true); // feedback is still due
   expect(cliJson<Array<{ number: string }>>(config, ['cases', 'list', '--overdue'], thursday)).toEqual([]);
@@ -155,16 +140,16 @@ test('Redis flushed between schedule and fire: the reconciler puts the job back 
   const { config, people } = setup();
   const w = startAt(config, '2026-11-05T08:29:52+01:00');
   await w.waitIdle();
-  await waitFor(async () => (await deadlineJobs(config)).some((id) => id.includes('.contact.reminder.')), {
+  await waitFor(async () => (await deadlineJobIds(config)).some((id) => id.includes('.contact.reminder.')), {
     message: 'reminder scheduled',
   });
   const redis = new Redis(testStack().redis.url);
-  const prefix = (parse(readFileSync(config, 'utf8')) as { redis: { prefix: string } }).redis.prefix;
+  const prefix = redisPrefix(config);
   // Only this test's keys: other tests share this Redis.
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length) await redis.del(...keys);
   await redis.quit();
-  expect(await deadlineJobs(config)).toEqual([]);
+  expect(await deadlineJobIds(config)).toEqual([]);
   await waitFor(() => sentTo(config, people.team).length === 1, { timeoutMs: 25000, message: 'reminder after flush' });
   expect(capturedMails().filter((m) => m.envelope.rcptTo.includes(people.team))).toHaveLength(1);
 });

@@ -7,18 +7,15 @@
  * Screenshots of the main pages go to test-artifacts/screenshots/.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { parse } from 'yaml';
-import { appendMail, capturedMails, newMailbox, testStack, waitFor } from '../support/mailstack.js';
-import { cliJson, WorkerProcess, writeTestConfig } from '../support/worker.js';
+import { appendMail, capturedMails, newMailbox, waitFor } from '../support/mailstack.js';
+import { cliJson, deadlineJobIds, WorkerProcess, writeTestConfig } from '../support/worker.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'test-artifacts', 'screenshots');
@@ -89,18 +86,6 @@ async function mailTo(to: string, subject: RegExp, contains = ''): Promise<strin
   );
 }
 
-async function deadlineJobs(): Promise<string[]> {
-  const prefix = (parse(readFileSync(config, 'utf8')) as { redis: { prefix: string } }).redis.prefix;
-  const connection = new Redis(testStack().redis.url, { maxRetriesPerRequest: null });
-  const queue = new Queue('klachtenbus-deadlines', { connection, prefix });
-  try {
-    return (await queue.getJobs(['delayed', 'waiting'])).map((j) => j.id!).sort();
-  } finally {
-    await queue.close();
-    connection.disconnect();
-  }
-}
-
 async function signIn(context: BrowserContext, who: { email: string }, startAt: string): Promise<Page> {
   const page = await context.newPage();
   page.on('dialog', (d) => void d.accept());
@@ -132,6 +117,36 @@ const unlabelled = (page: Page) =>
       .filter((el) => (el as HTMLInputElement).labels?.length === 0 && !el.getAttribute('aria-label'))
       .map((el) => el.outerHTML),
   );
+
+/**
+ * Text whose contrast with its background is below WCAG AA (4.5:1): every element with its own
+ * text, its colour against the first opaque background up its ancestors.
+ */
+const lowContrast = (page: Page) =>
+  page.evaluate(() => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    const background = (el: Element | null): number[] => {
+      for (; el; el = el.parentElement) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3]! > 0.9)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const bad: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
+      const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent!.trim());
+      if (!own || (el as HTMLElement).offsetParent === null) continue;
+      const a = lum(rgb(getComputedStyle(el).color));
+      const b = lum(background(el));
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < 4.5) bad.push(`${el.tagName}.${el.className}: ${ratio.toFixed(2)}`);
+    }
+    return bad;
+  });
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -199,7 +214,7 @@ test('a handler follows the reminder link, signs in by mailed link, records cont
   // The manager's escalation links to the same page.
   await mailTo(debby.email, /Termijn verstreken/, caseUrl);
 
-  const jobsBefore = await deadlineJobs();
+  const jobsBefore = await deadlineJobIds(config);
   expect(jobsBefore.some((id) => id.startsWith(`${number}.contact.escalation-director.`))).toBe(true);
 
   const context = await browser.newContext({ locale: 'nl-NL' });
@@ -208,6 +223,7 @@ test('a handler follows the reminder link, signs in by mailed link, records cont
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Termijn verstreken');
   expect(await page.locator('tr[data-milestone=contact]').getAttribute('data-state')).toBe('late');
   expect(await unlabelled(page)).toEqual([]);
+  expect(await lowContrast(page)).toEqual([]);
   await page.screenshot({ path: path.join(SHOTS, 'case-overdue.png'), fullPage: true });
 
   await page.getByLabel('Wat is er besproken of afgesproken?').fill('Gebeld; loonstrook volgt vandaag.');
@@ -216,7 +232,7 @@ test('a handler follows the reminder link, signs in by mailed link, records cont
   expect(await page.locator('p.notice').textContent()).toBe('Opgeslagen.');
   expect(await page.locator('tr[data-milestone=contact]').getAttribute('data-state')).toBe('doneLate');
   // The case's pending contact jobs are gone at once, not at the next reconcile.
-  const jobsAfter = await deadlineJobs();
+  const jobsAfter = await deadlineJobIds(config);
   expect(jobsAfter.filter((id) => id.startsWith(`${number}.contact.`))).toEqual([]);
   expect(jobsAfter.some((id) => id.startsWith(`${number}.feedback.`))).toBe(true);
 
@@ -265,7 +281,7 @@ test('a handler follows the reminder link, signs in by mailed link, records cont
   expect(shown.milestones.solution.text).toContain('Loonstrook opnieuw verstuurd');
   for (const type of ['milestone.contact', 'milestone.feedback', 'case.closed'])
     expect(shown.timeline.find((e) => e.type === type)?.actor).toBe(anna.name);
-  expect((await deadlineJobs()).filter((id) => id.startsWith(`${number}.`))).toEqual([]);
+  expect((await deadlineJobIds(config)).filter((id) => id.startsWith(`${number}.`))).toEqual([]);
   await context.close();
 });
 
@@ -329,6 +345,7 @@ test('a manager sees the overdue cases and the reports; the list works on a phon
   await page.waitForURL(/overdue=1/);
   expect(await page.locator('table.cases tbody tr').count()).toBe(1);
   expect(await unlabelled(page)).toEqual([]);
+  expect(await lowContrast(page)).toEqual([]);
   await page.screenshot({ path: path.join(SHOTS, 'cases-overdue.png'), fullPage: true });
 
   // Keyboard: the first Tab reaches the skip link, which moves focus to the content.

@@ -1,10 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { stringify } from 'yaml';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { parse, stringify } from 'yaml';
 import { testStack } from './mailstack.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -195,4 +197,21 @@ export interface MailJson {
   classification: string;
   caseNumber: string | null;
   reasons: string[];
+}
+
+/** The Redis key prefix of a test config's queues. */
+export function redisPrefix(configFile: string): string {
+  return (parse(readFileSync(configFile, 'utf8')) as { redis: { prefix: string } }).redis.prefix;
+}
+
+/** The ids of the reminder and escalation jobs waiting in Redis for a test config's worker, sorted. */
+export async function deadlineJobIds(configFile: string): Promise<string[]> {
+  const connection = new Redis(testStack().redis.url, { maxRetriesPerRequest: null });
+  const queue = new Queue('klachtenbus-deadlines', { connection, prefix: redisPrefix(configFile) });
+  try {
+    return (await queue.getJobs(['delayed', 'waiting'])).map((j) => j.id!).sort();
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
 }
