@@ -220,3 +220,35 @@ function checkPolicy(policy: NotificationPolicy): void {
   }
   if (problems.length > 0) throw new RangeError(`invalid notification policy: ${problems.join('; ')}`);
 }
+
+const plans = new WeakMap<WorkingCalendar, WeakMap<NotificationPolicy, Map<string, PlannedNotification[]>>>();
+const MAX_REMEMBERED = 100_000;
+
+/**
+ * `planNotifications`, remembered per calendar, policy and case state. Planning costs about a
+ * millisecond of luxon per case; the reconciler asks again for every open case on every pass, and
+ * the answer only changes when the case does (a milestone recorded, a deadline moved, the case
+ * closed). The result is shared: callers must not change it.
+ */
+export function planNotificationsRemembered(
+  state: DeadlineState,
+  cal: WorkingCalendar,
+  policy: NotificationPolicy,
+): readonly PlannedNotification[] {
+  let byPolicy = plans.get(cal);
+  if (!byPolicy) plans.set(cal, (byPolicy = new WeakMap()));
+  let memo = byPolicy.get(policy);
+  if (!memo) byPolicy.set(policy, (memo = new Map()));
+  const key = [
+    state.caseId,
+    state.caseNumber,
+    state.open,
+    ...state.milestones.map((m) => `${m.milestone}:${m.dueAt?.getTime() ?? '-'}:${m.doneAt?.getTime() ?? '-'}`),
+  ].join('|');
+  const known = memo.get(key);
+  if (known) return known;
+  const planned = planNotifications(state, cal, policy);
+  if (memo.size >= MAX_REMEMBERED) memo.clear();
+  memo.set(key, planned);
+  return planned;
+}

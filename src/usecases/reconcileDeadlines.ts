@@ -1,6 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import { deadlineStateOf, openDeadlineStates } from '../adapters/sqlite/milestones.js';
-import { planNotifications, type NotificationPolicy, type PlannedNotification } from '../domain/notifications.js';
+import {
+  planNotificationsRemembered,
+  type NotificationPolicy,
+  type PlannedNotification,
+} from '../domain/notifications.js';
 import type { WorkingCalendar } from '../domain/workingCalendar.js';
 
 /** What reconciling needs from the deadline queue. Scheduling a job that exists must be harmless. */
@@ -18,7 +22,7 @@ export function wantedNotifications(
 ): PlannedNotification[] {
   const queued = db.prepare(`SELECT 1 FROM outbox WHERE idempotency_key = ?`).pluck();
   return openDeadlineStates(db)
-    .flatMap((s) => planNotifications(s, cal, policy))
+    .flatMap((s) => planNotificationsRemembered(s, cal, policy))
     .filter((n) => queued.get(n.key) === undefined);
 }
 
@@ -34,7 +38,7 @@ export async function scheduleCase(
   const state = deadlineStateOf(db, caseId);
   if (!state) return 0;
   const queued = db.prepare(`SELECT 1 FROM outbox WHERE idempotency_key = ?`).pluck();
-  const wanted = planNotifications(state, cal, policy).filter((n) => queued.get(n.key) === undefined);
+  const wanted = planNotificationsRemembered(state, cal, policy).filter((n) => queued.get(n.key) === undefined);
   for (const n of wanted)
     await jobs.schedule(
       { key: n.key, caseId: n.caseId, milestone: n.milestone, kind: n.kind },
@@ -106,7 +110,7 @@ export async function refreshCaseJobs(
   const state = deadlineStateOf(db, caseId);
   const queued = db.prepare(`SELECT 1 FROM outbox WHERE idempotency_key = ?`).pluck();
   const wanted = new Set(
-    (state ? planNotifications(state, cal, policy) : [])
+    (state ? planNotificationsRemembered(state, cal, policy) : [])
       .filter((n) => queued.get(n.key) === undefined)
       .map((n) => n.key),
   );

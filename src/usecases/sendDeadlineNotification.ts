@@ -2,7 +2,11 @@ import type { Database } from 'better-sqlite3';
 import { getCaseById, type CaseRow } from '../adapters/sqlite/cases.js';
 import { appendEvent } from '../adapters/sqlite/events.js';
 import { deadlineStateOf } from '../adapters/sqlite/milestones.js';
-import { planNotifications, type NotificationPolicy, type PlannedNotification } from '../domain/notifications.js';
+import {
+  planNotificationsRemembered,
+  type NotificationPolicy,
+  type PlannedNotification,
+} from '../domain/notifications.js';
 import type { WorkingCalendar } from '../domain/workingCalendar.js';
 import { caseUrlFor, queueMail, type OutgoingDeps } from './queueCaseMail.js';
 
@@ -68,7 +72,7 @@ export function sendDeadlineNotification(
       const state = deadlineStateOf(db, caseId);
       const c = getCaseById(db, caseId);
       if (!state || !c) return { result: 'stale' };
-      const planned = planNotifications(state, deps.calendar, deps.policy).find((n) => n.key === key);
+      const planned = planNotificationsRemembered(state, deps.calendar, deps.policy).find((n) => n.key === key);
       if (!planned) return { result: 'stale' };
       const wait = planned.fireAt.getTime() - now.getTime();
       if (wait > 1000) return { result: 'early', delayMs: wait };

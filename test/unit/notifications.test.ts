@@ -4,6 +4,7 @@ import {
   dueNotifications,
   isOverdue,
   planNotifications,
+  planNotificationsRemembered,
   subtractBusinessHours,
   type DeadlineState,
   type NotificationKind,
@@ -452,5 +453,28 @@ describe('properties of plans for random complaints in 2026–2027', () => {
       if (dueAt < received) failures.push(`${iso(received)} + ${n} = ${iso(dueAt)} is earlier`);
     }
     expect(failures).toEqual([]);
+  });
+});
+
+describe('remembered plans', () => {
+  test('the same state gives the remembered plan; a changed state is planned anew, as planNotifications would', () => {
+    const state = caseWith([due('contact', '2026-11-26T10:00:00+01:00'), due('feedback', '2026-12-01T10:00:00+01:00')]);
+    const first = planNotificationsRemembered(state, cal, DEFAULT_POLICY);
+    expect(first).toEqual(planNotifications(state, cal, DEFAULT_POLICY));
+    // Another object with the same content: the remembered array itself.
+    expect(planNotificationsRemembered(structuredClone(state), cal, DEFAULT_POLICY)).toBe(first);
+
+    const contacted = caseWith([
+      due('contact', '2026-11-26T10:00:00+01:00', '2026-11-25T09:00:00+01:00'),
+      due('feedback', '2026-12-01T10:00:00+01:00'),
+    ]);
+    const second = planNotificationsRemembered(contacted, cal, DEFAULT_POLICY);
+    expect(second).not.toBe(first);
+    expect(second).toEqual(planNotifications(contacted, cal, DEFAULT_POLICY));
+    expect(second.some((n) => n.milestone === 'contact')).toBe(false);
+    expect(planNotificationsRemembered({ ...state, open: false }, cal, DEFAULT_POLICY)).toEqual([]);
+    // Another policy is another plan.
+    const later = { ...DEFAULT_POLICY, directorAfterWorkingDays: 5 };
+    expect(planNotificationsRemembered(state, cal, later)).toEqual(planNotifications(state, cal, later));
   });
 });
