@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { statement } from './statements.js';
 import type { CaseStatus, ComplainantType } from '../../domain/types.js';
 
 /** A case row as stored (snake_case columns mapped to camelCase). */
@@ -95,43 +96,42 @@ export interface NewCase {
 }
 
 export function insertCase(db: Database, c: NewCase): number {
-  const info = db
-    .prepare(
-      `INSERT INTO cases (number, year, seq, status, needs_review, received_at, registered_by, complainant_name,
+  const info = statement(
+    db,
+    `INSERT INTO cases (number, year, seq, status, needs_review, received_at, registered_by, complainant_name,
         complainant_email, complainant_type, subject, description, linked_case_id, procedure, locale,
         contact_due_at, feedback_due_at, created_at, updated_at)
        VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      c.number,
-      c.year,
-      c.seq,
-      c.needsReview ? 1 : 0,
-      c.receivedAt,
-      c.registeredBy,
-      c.complainantName,
-      c.complainantEmail,
-      c.complainantType,
-      c.subject,
-      c.description,
-      c.linkedCaseId,
-      c.procedure,
-      c.locale,
-      c.contactDueAt,
-      c.feedbackDueAt,
-      c.now,
-      c.now,
-    );
+  ).run(
+    c.number,
+    c.year,
+    c.seq,
+    c.needsReview ? 1 : 0,
+    c.receivedAt,
+    c.registeredBy,
+    c.complainantName,
+    c.complainantEmail,
+    c.complainantType,
+    c.subject,
+    c.description,
+    c.linkedCaseId,
+    c.procedure,
+    c.locale,
+    c.contactDueAt,
+    c.feedbackDueAt,
+    c.now,
+    c.now,
+  );
   return Number(info.lastInsertRowid);
 }
 
 export function getCaseById(db: Database, id: number): CaseRow | null {
-  const row = db.prepare(`${SELECT} WHERE id = ?`).get(id);
+  const row = statement(db, `${SELECT} WHERE id = ?`).get(id);
   return row ? fix(row) : null;
 }
 
 export function getCaseByNumber(db: Database, number: string): CaseRow | null {
-  const row = db.prepare(`${SELECT} WHERE number = ?`).get(number.toUpperCase());
+  const row = statement(db, `${SELECT} WHERE number = ?`).get(number.toUpperCase());
   return row ? fix(row) : null;
 }
 

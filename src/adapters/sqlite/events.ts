@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { statement } from './statements.js';
 
 export interface EventRow {
   id: number;
@@ -15,7 +16,7 @@ export function appendEvent(
   db: Database,
   e: { caseId: number | null; messageId?: number | null; at: string; actor: string; type: string; data?: object },
 ): void {
-  db.prepare(`INSERT INTO events (case_id, message_id, at, actor, type, data_json) VALUES (?, ?, ?, ?, ?, ?)`).run(
+  statement(db, `INSERT INTO events (case_id, message_id, at, actor, type, data_json) VALUES (?, ?, ?, ?, ?, ?)`).run(
     e.caseId,
     e.messageId ?? null,
     e.at,

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { statement } from './statements.js';
 import type { Address, Classification } from '../../domain/types.js';
 
 export interface NewMessage {
@@ -42,35 +43,34 @@ export interface MessageSummary {
 }
 
 export function insertMessage(db: Database, m: NewMessage): number {
-  const info = db
-    .prepare(
-      `INSERT INTO messages (message_id, message_id_synthetic, raw_sha256, raw_size, source, received_at, date_header,
+  const info = statement(
+    db,
+    `INSERT INTO messages (message_id, message_id_synthetic, raw_sha256, raw_size, source, received_at, date_header,
         from_name, from_email, to_json, subject, in_reply_to, references_json, body_text, body_html,
         classification, reasons_json, parse_error, case_id, ingested_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      m.messageId,
-      m.synthetic ? 1 : 0,
-      m.rawSha256,
-      m.rawSize,
-      m.source,
-      m.receivedAt,
-      m.dateHeader,
-      m.from?.name ?? null,
-      m.from?.address ?? null,
-      JSON.stringify(m.to),
-      m.subject,
-      m.inReplyTo,
-      JSON.stringify(m.references),
-      m.text,
-      m.html,
-      m.classification,
-      JSON.stringify(m.reasons),
-      m.parseError,
-      m.caseId,
-      m.now,
-    );
+  ).run(
+    m.messageId,
+    m.synthetic ? 1 : 0,
+    m.rawSha256,
+    m.rawSize,
+    m.source,
+    m.receivedAt,
+    m.dateHeader,
+    m.from?.name ?? null,
+    m.from?.address ?? null,
+    JSON.stringify(m.to),
+    m.subject,
+    m.inReplyTo,
+    JSON.stringify(m.references),
+    m.text,
+    m.html,
+    m.classification,
+    JSON.stringify(m.reasons),
+    m.parseError,
+    m.caseId,
+    m.now,
+  );
   return Number(info.lastInsertRowid);
 }
 
@@ -78,9 +78,10 @@ export function findMessageByMessageId(
   db: Database,
   messageId: string,
 ): { id: number; rawSha256: string; caseId: number | null } | null {
-  const row = db
-    .prepare(`SELECT id, raw_sha256 AS rawSha256, case_id AS caseId FROM messages WHERE message_id = ?`)
-    .get(messageId) as { id: number; rawSha256: string; caseId: number | null } | undefined;
+  const row = statement(
+    db,
+    `SELECT id, raw_sha256 AS rawSha256, case_id AS caseId FROM messages WHERE message_id = ?`,
+  ).get(messageId) as { id: number; rawSha256: string; caseId: number | null } | undefined;
   return row ?? null;
 }
 

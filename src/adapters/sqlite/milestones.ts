@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { statement } from './statements.js';
 import type { DeadlineState } from '../../domain/notifications.js';
 
 interface Row {
@@ -38,7 +39,7 @@ export function openDeadlineStates(db: Database): DeadlineState[] {
 }
 
 export function deadlineStateOf(db: Database, caseId: number): DeadlineState | null {
-  const row = db.prepare(`${SELECT} WHERE id = ?`).get(caseId) as Row | undefined;
+  const row = statement(db, `${SELECT} WHERE id = ?`).get(caseId) as Row | undefined;
   return row ? toState(row) : null;
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { statement } from './statements.js';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'ambiguous' | 'suppressed';
 
@@ -50,31 +51,30 @@ export interface OutboxRow {
 
 /** Queues a mail. Returns its id, or null when a mail with this idempotency key exists already. */
 export function insertOutbox(db: Database, m: NewOutboxMail): number | null {
-  const info = db
-    .prepare(
-      `INSERT INTO outbox (idempotency_key, kind, case_id, message_id, from_addr, to_json, reply_to, in_reply_to,
+  const info = statement(
+    db,
+    `INSERT INTO outbox (idempotency_key, kind, case_id, message_id, from_addr, to_json, reply_to, in_reply_to,
         references_json, subject, body_text, body_html, status, status_reason, not_before, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING`,
-    )
-    .run(
-      m.idempotencyKey,
-      m.kind,
-      m.caseId,
-      m.messageId,
-      m.from,
-      JSON.stringify(m.to),
-      m.replyTo,
-      m.inReplyTo,
-      JSON.stringify(m.references),
-      m.subject,
-      m.text,
-      m.html,
-      m.status,
-      m.statusReason,
-      m.notBefore,
-      m.now,
-      m.now,
-    );
+  ).run(
+    m.idempotencyKey,
+    m.kind,
+    m.caseId,
+    m.messageId,
+    m.from,
+    JSON.stringify(m.to),
+    m.replyTo,
+    m.inReplyTo,
+    JSON.stringify(m.references),
+    m.subject,
+    m.text,
+    m.html,
+    m.status,
+    m.statusReason,
+    m.notBefore,
+    m.now,
+    m.now,
+  );
   return info.changes === 1 ? Number(info.lastInsertRowid) : null;
 }
 
@@ -93,7 +93,7 @@ function fix({ toJson, referencesJson, ...r }: Raw): OutboxRow {
 }
 
 export function getOutbox(db: Database, id: number): OutboxRow | null {
-  const row = db.prepare(`${SELECT} WHERE o.id = ?`).get(id) as Raw | undefined;
+  const row = statement(db, `${SELECT} WHERE o.id = ?`).get(id) as Raw | undefined;
   return row ? fix(row) : null;
 }
 
@@ -118,24 +118,28 @@ export function listOutbox(db: Database, filter: { status?: OutboxStatus | undef
  */
 export function claimForSending(db: Database, id: number, now: string): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?
+    statement(
+      db,
+      `UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?
          WHERE id = ? AND status = 'pending' AND not_before <= ?`,
-      )
-      .run(now, id, now).changes === 1
+    ).run(now, id, now).changes === 1
   );
 }
 
 export function markSent(db: Database, id: number, smtpResponse: string, now: string): void {
-  db.prepare(
+  statement(
+    db,
     `UPDATE outbox SET status = 'sent', smtp_response = ?, last_error = NULL, sent_at = ?, updated_at = ? WHERE id = ?`,
   ).run(smtpResponse, now, now, id);
 }
 
 /** After a failed attempt that is safe to repeat: back to pending, with the error kept. */
 export function markRetry(db: Database, id: number, error: string, now: string): void {
-  db.prepare(`UPDATE outbox SET status = 'pending', last_error = ?, updated_at = ? WHERE id = ?`).run(error, now, id);
+  statement(db, `UPDATE outbox SET status = 'pending', last_error = ?, updated_at = ? WHERE id = ?`).run(
+    error,
+    now,
+    id,
+  );
 }
 
 export function markFinal(
@@ -146,7 +150,8 @@ export function markFinal(
   error: string | null,
   now: string,
 ): void {
-  db.prepare(
+  statement(
+    db,
     `UPDATE outbox SET status = ?, status_reason = ?, last_error = COALESCE(?, last_error), updated_at = ? WHERE id = ?`,
   ).run(status, reason, error, now, id);
 }
