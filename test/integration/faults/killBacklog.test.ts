@@ -126,6 +126,17 @@ test(
       else expect(copies.get(r.messageId) ?? 0).toBeLessThanOrEqual(1);
     }
     expect(s.acksSent).toBeGreaterThanOrEqual(N - s.acksAmbiguous);
+    // The ambiguous ones are reported where an operator looks: `outbox list --status ambiguous`.
+    const reported = cliJson<Array<{ id: number; kind: string; statusReason: string | null }>>(config, [
+      'outbox',
+      'list',
+      '--status',
+      'ambiguous',
+    ]);
+    expect(reported.map((r) => r.id).sort((a, b) => a - b)).toEqual(
+      rows.filter((r) => r.status === 'ambiguous').map((r) => r.id),
+    );
+    expect(reported.every((r) => r.statusReason)).toBe(true);
   },
   sized(240_000, 900_000),
 );
