@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { countAcknowledgementsTo, insertOutbox } from '../adapters/sqlite/outbox.js';
+import { installationSecret } from '../adapters/sqlite/installation.js';
 import type { Locale, TemplateSet } from '../adapters/templates/templates.js';
 import { acknowledgementBlocker } from '../domain/recipients.js';
 
@@ -76,7 +77,7 @@ export function queueMail(
     idempotencyKey: m.key,
     kind: m.kind,
     caseId: m.caseId,
-    messageId: outgoingMessageId(m.key, s.messageIdDomain),
+    messageId: outgoingMessageId(m.key, s.messageIdDomain, installationSecret(db)),
     from: s.from,
     to: m.to,
     replyTo: s.complaintsAddress,
@@ -90,9 +91,12 @@ export function queueMail(
   });
 }
 
-/** A stable, unique Message-ID for an outgoing mail, derived from its idempotency key. */
-export function outgoingMessageId(idempotencyKey: string, domain: string): string {
-  const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20);
+/**
+ * A stable, unique Message-ID for an outgoing mail, derived from its idempotency key and this
+ * installation's secret (another installation's mail with the same key gets another id).
+ */
+export function outgoingMessageId(idempotencyKey: string, domain: string, installation = ''): string {
+  const hash = createHash('sha256').update(`${installation}:${idempotencyKey}`).digest('hex').slice(0, 20);
   return `${idempotencyKey.replace(/[^A-Za-z0-9.-]/g, '.')}.${hash}@${domain}`;
 }
 

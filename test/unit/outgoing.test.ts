@@ -2,6 +2,8 @@ import { listOutbox } from '../../src/adapters/sqlite/outbox.js';
 import { acknowledgementBlocker } from '../../src/domain/recipients.js';
 import { intakeMessage } from '../../src/usecases/intakeMessage.js';
 import { registerCase } from '../../src/usecases/registerCase.js';
+import { outgoingMessageId } from '../../src/usecases/queueCaseMail.js';
+import { installationSecret } from '../../src/adapters/sqlite/installation.js';
 import { intakeHarness, mail, outgoing } from '../support/intakeHarness.js';
 
 function withOutgoing(over: Parameters<typeof outgoing>[0] = {}) {
@@ -34,6 +36,22 @@ describe('acknowledgement and manager notice queued with the case', () => {
     expect(ack!.text).toContain('donderdag 26 november 2026');
     expect(ack!.text).toContain('dinsdag 1 december 2026');
     expect(notice).toMatchObject({ kind: 'manager-notice', to: ['debby@studijob.test'], status: 'pending' });
+  });
+
+  test('two installations never send two mails under one Message-ID; one installation keeps its ids', async () => {
+    const a = withOutgoing();
+    const b = withOutgoing();
+    const raw = mail({ from: 'Sanne <sanne@klant.test>', subject: 'Loonstrook', messageId: 'k1@klant.test' });
+    await intakeMessage(a.deps, { raw, source: 'file' });
+    await intakeMessage(b.deps, { raw, source: 'file' });
+    const [ackA] = listOutbox(a.db, {});
+    const [ackB] = listOutbox(b.db, {});
+    // Same case number, same key, same domain: still other ids.
+    expect(ackA!.idempotencyKey).toBe(ackB!.idempotencyKey);
+    expect(ackA!.messageId).not.toBe(ackB!.messageId);
+    expect(ackA!.messageId).toMatch(/^ack\.KL-2026-0001\.[0-9a-f]{20}@klachtenbus\.test$/);
+    const again = outgoingMessageId('ack:KL-2026-0001', 'klachtenbus.test', installationSecret(a.db));
+    expect(again).toBe(ackA!.messageId);
   });
 
   test('the same mail again queues nothing new', async () => {
