@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -48,6 +49,19 @@ export class SmtpSender {
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
+      // Our own TCP socket with Nagle's algorithm off. nodemailer leaves it on, and its small
+      // writes at the end of each message then wait for the server's delayed ACK: about 45 ms per
+      // message, which capped a connection at about 22 mails/s (400/s without). Plain and
+      // STARTTLS connections only; an smtps:// connection is made by nodemailer as before.
+      ...(secure
+        ? {}
+        : {
+            getSocket: (_opts: unknown, callback: (err: Error | null, socketOptions?: { socket: Socket }) => void) => {
+              const socket = new Socket();
+              socket.setNoDelay(true);
+              callback(null, { socket });
+            },
+          }),
     });
     const tokens = settings.tokens;
     if (tokens) {
