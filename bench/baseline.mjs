@@ -20,6 +20,7 @@
 //
 //   node bench/baseline.mjs '<json options>'   → progress on stderr, one JSON result line on stdout
 // Options: { imap: {host, port, user, pass}, redisUrl, prefix, smtp: {host, port}, dbFile, batch }
+import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,17 @@ export async function runBaseline(o, log = (s) => process.stderr.write(`${s}\n`)
     port: o.smtp.port,
     secure: false,
     ignoreTLS: true,
+    // --baseline-nodelay: the same TCP_NODELAY connection as the product's SmtpSender, to show how
+    // much of the ratio is that one setting (nodemailer's default leaves Nagle on).
+    ...(o.noDelay
+      ? {
+          getSocket: (opts, callback) => {
+            const connection = connect({ host: opts.host, port: opts.port });
+            connection.setNoDelay(true);
+            callback(null, { connection });
+          },
+        }
+      : {}),
   });
 
   const sends = [];

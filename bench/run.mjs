@@ -4,7 +4,7 @@
 // long one customer waits for the acknowledgement; and how much memory the worker needs.
 //
 //   node bench/run.mjs [--n 1000] [--latency 20] [--seed S] [--after-ingest move|flag|none]
-//                      [--no-manager-notice] [--keep] [--profile DIR]
+//                      [--no-manager-notice] [--baseline-nodelay] [--keep] [--profile DIR]
 //
 // Steps, each in its own module:
 //   1. generate.mjs     N deterministic mails (vocabulary.mjs), written by maildir.mjs straight into
@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: 'klachtenbus-bench-1' },
     'after-ingest': { type: 'string', default: 'move' },
     'no-manager-notice': { type: 'boolean', default: false },
+    'baseline-nodelay': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     profile: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -57,7 +58,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   log(
     'usage: node bench/run.mjs [--n 1000] [--latency 20] [--seed S] [--after-ingest move|flag|none] ' +
-      '[--no-manager-notice] [--keep] [--profile DIR]',
+      '[--no-manager-notice] [--baseline-nodelay] [--keep] [--profile DIR]',
   );
   process.exit(0);
 }
@@ -219,6 +220,7 @@ async function main() {
     smtp: stack.smtp,
     dbFile: join(tmp, 'baseline.sqlite'),
     batch: 50,
+    noDelay: args['baseline-nodelay'],
   });
   const capturedAfterBaseline = captureCount(stack.captureDir);
 
@@ -282,7 +284,7 @@ async function main() {
     // a profiled worker is slower: such a run's figures are not results
     profiled: Boolean(args.profile),
     corpus,
-    baseline: round(baseline),
+    baseline: { ...round(baseline), tcpNoDelay: args['baseline-nodelay'] },
     klachtenbus: round({ ...kb.result, stopSeconds, exitCode, events: ev }),
     ratio: Math.round((kb.result.rate / baseline.rate) * 1000) / 1000,
     latency,

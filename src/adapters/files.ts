@@ -10,6 +10,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -54,6 +55,32 @@ export class ContentStore {
     } catch (err) {
       // A half-written temp file (disk full) would keep the space taken after the cause is fixed.
       rmSync(tmp, { force: true });
+      throw err;
+    }
+    return sha;
+  }
+
+  /**
+   * `put`, with the writing and the fsync on libuv's thread pool instead of the main thread: the
+   * files of a batch of mails are flushed in parallel while the main thread goes on.
+   */
+  async putAsync(bytes: Uint8Array): Promise<string> {
+    const sha = ContentStore.sha256(bytes);
+    const file = this.pathFor(sha);
+    if (existsSync(file)) return sha;
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      const handle = await fsp.open(tmp, 'w', 0o600);
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fsp.rename(tmp, file);
+    } catch (err) {
+      await fsp.rm(tmp, { force: true });
       throw err;
     }
     return sha;

@@ -103,10 +103,22 @@ export async function intakeMessage(deps: IntakeDeps, mail: IncomingMail): Promi
  * is lost) before the mail is parsed, and attachments are stored content-addressed.
  */
 export async function prepareIntake(deps: IntakeDeps, mail: IncomingMail): Promise<PreparedMail> {
-  const rawSha256 = storing(deps, () => deps.rawStore.put(mail.raw));
-  const outcome = await deps.parse(mail.raw);
-  const attachmentShas = outcome.ok ? storing(deps, () => storeAttachments(deps, outcome.mail)) : [];
+  // The raw source is written (off the main thread) while a parser thread reads it; both are done
+  // before the caller may commit.
+  const [rawSha256, outcome] = await Promise.all([
+    storingAsync(deps, () => deps.rawStore.putAsync(mail.raw)),
+    deps.parse(mail.raw),
+  ]);
+  const attachmentShas = outcome.ok ? await storingAsync(deps, () => storeAttachments(deps, outcome.mail)) : [];
   return { mail, rawSha256, outcome, attachmentShas };
+}
+
+async function storingAsync<T>(deps: IntakeDeps, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    throw storageProblem(deps.rawStore.root, err) ?? err;
+  }
 }
 
 /**
@@ -314,8 +326,8 @@ function createCase(
   );
 }
 
-function storeAttachments(deps: IntakeDeps, mail: ParsedMail): Array<string | null> {
-  return mail.attachments.map((a) => (a.content ? deps.attachmentStore.put(a.content) : null));
+function storeAttachments(deps: IntakeDeps, mail: ParsedMail): Promise<Array<string | null>> {
+  return Promise.all(mail.attachments.map((a) => (a.content ? deps.attachmentStore.putAsync(a.content) : null)));
 }
 
 function recordEvents(

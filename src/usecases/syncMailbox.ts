@@ -69,20 +69,33 @@ export async function syncMailbox(
 
   const known = knownUids(db, box.key, uidvalidity, present);
   const todo = present.filter((u) => !known.has(u)).sort((a, b) => a - b);
-  for (let i = 0; i < todo.length; i += opts.batchSize) {
-    const batch = todo.slice(i, i + opts.batchSize);
-    const fetched = await box.fetchSources(batch);
-    // Parse the whole batch concurrently (parser threads), then commit in UID order.
-    const prepared = await Promise.all(
-      fetched.map((m) =>
-        prepareIntake(intake, {
-          raw: m.source,
-          source: `imap:${box.key}`,
-          receivedAt: m.internalDate ?? undefined,
-          imap: { mailbox: box.key, uidvalidity, uid: m.uid },
-        }),
+  const batches: number[][] = [];
+  for (let i = 0; i < todo.length; i += opts.batchSize) batches.push(todo.slice(i, i + opts.batchSize));
+  // The next batch is fetched and prepared (raw source written, parsed on the parser threads)
+  // while this one is committed and confirmed on the server: the network, the parser threads and
+  // the disk work at the same time. At most two batches are held. Commits stay in UID order.
+  const prepareBatch = (uids: number[] | undefined) => {
+    if (!uids) return null;
+    const p = box.fetchSources(uids).then(async (fetched) => ({
+      fetched,
+      prepared: await Promise.all(
+        fetched.map((m) =>
+          prepareIntake(intake, {
+            raw: m.source,
+            source: `imap:${box.key}`,
+            receivedAt: m.internalDate ?? undefined,
+            imap: { mailbox: box.key, uidvalidity, uid: m.uid },
+          }),
+        ),
       ),
-    );
+    }));
+    p.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    return p;
+  };
+  let next = prepareBatch(batches[0]);
+  for (let b = 0; b < batches.length; b++) {
+    const { fetched, prepared } = await next!;
+    next = prepareBatch(batches[b + 1]);
     const committed: number[] = [];
     prepared.forEach((p, idx) => {
       const uid = fetched[idx]!.uid;

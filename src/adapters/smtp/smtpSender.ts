@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -49,19 +49,19 @@ export class SmtpSender {
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
-      // Our own TCP socket with Nagle's algorithm off. nodemailer leaves it on, and its small
+      // Our own TCP connection, with Nagle's algorithm off. nodemailer leaves it on, and its small
       // writes at the end of each message then wait for the server's delayed ACK: about 45 ms per
-      // message, which capped a connection at about 22 mails/s (400/s without). Plain and
-      // STARTTLS connections only; an smtps:// connection is made by nodemailer as before.
-      ...(secure
-        ? {}
-        : {
-            getSocket: (_opts: unknown, callback: (err: Error | null, socketOptions?: { socket: Socket }) => void) => {
-              const socket = new Socket();
-              socket.setNoDelay(true);
-              callback(null, { socket });
-            },
-          }),
+      // message, which capped a connection at about 22 mails/s (350/s without, measured against
+      // smtp-server on loopback). nodemailer still does the rest: TLS for smtps:// and STARTTLS,
+      // the timeouts, and errors (it listens on the socket before any event can fire).
+      getSocket: (
+        opts: { host?: string; port?: number },
+        callback: (err: Error | null, socketOptions?: { connection: Socket }) => void,
+      ) => {
+        const connection = connect({ host: opts.host ?? url.hostname, port: opts.port ?? 587 });
+        connection.setNoDelay(true);
+        callback(null, { connection });
+      },
     });
     const tokens = settings.tokens;
     if (tokens) {
@@ -98,13 +98,13 @@ export class SmtpSender {
       headers: extraHeaders,
       date: new Date(),
     });
-    const raw = composer.compile().createReadStream();
     const watched = new PassThrough();
     let handedOver = false;
     watched.on('end', () => (handedOver = true));
-    raw.on('error', (err) => watched.destroy(err));
-    raw.pipe(watched);
     try {
+      // Built whole first (a few KB) and handed over as one chunk: streamed, every header line
+      // became a write of its own on the socket (with Nagle off, a TCP segment each).
+      watched.end(await composer.compile().build());
       const info = (await this.transport.sendMail({
         envelope: { from: envelopeAddress(row.from), to: row.to },
         raw: watched,
