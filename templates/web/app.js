@@ -1,3 +1,4 @@
+/* global document, window */
 // Progressive enhancement only: every page works without it.
 document.querySelectorAll('[data-autosubmit]').forEach(function (el) {
   el.addEventListener('change', function () {
