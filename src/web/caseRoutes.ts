@@ -17,6 +17,7 @@ import { assignHandler, recordContact, recordDiscussion, recordFeedback } from '
 import { SETTABLE_FIELDS, setCaseFields, type SettableField } from '../usecases/setCaseFields.js';
 import { format, STRINGS, type WebLocale } from './i18n.js';
 import { sanitiseMailHtml } from './mailHtml.js';
+import { localiseError } from './errors.js';
 import type { WebContext } from './server.js';
 
 type Form = Record<string, string | undefined>;
@@ -230,8 +231,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: WebContext): void 
         return reply.redirect(`/cases/${encodeURIComponent(before.number)}?saved=${name}#${name}`, 303);
       } catch (err) {
         if (err instanceof KlachtenbusError && err.code === 'INPUT_INVALID') {
-          // The CLI's hints ("cases set --cause") mean nothing here.
-          const message = err.message.replace(/ \((?:cases [^)]*)\)/g, '');
+          const message = localiseError(err.message, req.locale, zone);
           return casePage(req, reply, number, { error: message, errorFor: name }, 400);
         }
         throw err;

@@ -469,6 +469,10 @@ describe('every form of the procedure', () => {
       (await b.post(`/cases/${n}/${action}`, { _csrf: csrf, ...form })).statusCode;
 
     expect(await post('note', { text: 'Klant belde terug.' })).toBe(303);
+    expect(await post('contact', { note: 'gebeld' })).toBe(303);
+    const twice = await b.post(`/cases/${n}/contact`, { _csrf: csrf, note: 'nog eens' });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('Het contact is al vastgelegd op 30 november 2026 om 10:00.');
     expect(await post('discussed', { with: 'Piet (planner)', at: '2026-11-30T08:00', note: 'Uren nagelopen' })).toBe(
       303,
     );
@@ -518,6 +522,7 @@ describe('every form of the procedure', () => {
     const types = t.db.prepare(`SELECT type, actor FROM events WHERE actor = 'Debby Kooiman' ORDER BY id`).all();
     expect(types.map((e) => (e as { type: string }).type)).toEqual([
       'case.note',
+      'milestone.contact',
       'milestone.discussed',
       'milestone.feedback',
       'case.escalated',
