@@ -34,6 +34,17 @@ function formInstant(value: string | undefined, zone: string, what: string): Dat
   return d.toJSDate();
 }
 
+/** An event's value as a person reads it: times in the configured zone, lists as lists. */
+function shown(v: unknown, zone: string, locale: WebLocale): string {
+  if (typeof v === 'string') {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return v;
+    const d = DateTime.fromISO(v, { zone });
+    return d.isValid ? d.setLocale(locale).toFormat('ccc d LLL yyyy HH:mm') : v;
+  }
+  if (Array.isArray(v)) return v.map((x) => shown(x, zone, locale)).join(', ');
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+}
+
 /** The fields the handling form offers, registration first, in the procedures' words. */
 const FORM_FIELDS: SettableField[] = [
   'complainantType',
@@ -126,7 +137,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: WebContext): void 
         label: s.events[e.type] ?? e.type,
         details: Object.entries(e.data)
           .filter(([, v]) => v !== null && v !== undefined && v !== '')
-          .map(([k, v]) => ({ key: k, value: typeof v === 'string' ? v : JSON.stringify(v) })),
+          .map(([k, v]) => ({ key: k, value: shown(v, zone, req.locale) })),
       })),
       ...view.outgoing.map((o) => ({
         at: o.sentAt ?? o.createdAt,

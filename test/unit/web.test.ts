@@ -477,6 +477,10 @@ describe('every form of the procedure', () => {
       303,
     );
     expect(await post('feedback', { kind: 'expected', expected: '2026-12-04' })).toBe(303);
+    // The timeline shows the discussion's time in Amsterdam, not as stored.
+    const timeline = (await b.get(`/cases/${n}`)).body;
+    expect(timeline).toContain('ma 30 nov 2026 08:00');
+    expect(timeline).not.toContain('2026-11-30T07:00:00.000Z');
     const before = t.dispatched.length;
     expect(await post('escalate', { note: 'Klant wil de directie spreken.' })).toBe(303);
     expect(t.dispatched.length).toBe(before + 1);
