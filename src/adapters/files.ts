@@ -1,15 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 
@@ -35,36 +25,12 @@ export class ContentStore {
     return path.join(this.root, this.kind, sha256.slice(0, 2), sha256 + this.ext);
   }
 
-  /** Stores the bytes (if not already there) and returns their sha256. */
-  put(bytes: Uint8Array): string {
-    const sha = ContentStore.sha256(bytes);
-    const file = this.pathFor(sha);
-    if (existsSync(file)) return sha;
-    mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      try {
-        let off = 0;
-        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, file);
-    } catch (err) {
-      // A half-written temp file (disk full) would keep the space taken after the cause is fixed.
-      rmSync(tmp, { force: true });
-      throw err;
-    }
-    return sha;
-  }
-
   /**
-   * `put`, with the writing and the fsync on libuv's thread pool instead of the main thread: the
-   * files of a batch of mails are flushed in parallel while the main thread goes on.
+   * Stores the bytes (if not already there) and returns their sha256. The writing and the fsync
+   * run on libuv's thread pool, not the main thread: the files of a batch of mails are flushed in
+   * parallel while the main thread goes on.
    */
-  async putAsync(bytes: Uint8Array): Promise<string> {
+  async put(bytes: Uint8Array): Promise<string> {
     const sha = ContentStore.sha256(bytes);
     const file = this.pathFor(sha);
     if (existsSync(file)) return sha;

@@ -106,7 +106,7 @@ export async function prepareIntake(deps: IntakeDeps, mail: IncomingMail): Promi
   // The raw source is written (off the main thread) while a parser thread reads it; both are done
   // before the caller may commit.
   const [rawSha256, outcome] = await Promise.all([
-    storingAsync(deps, () => deps.rawStore.putAsync(mail.raw)),
+    storingAsync(deps, () => deps.rawStore.put(mail.raw)),
     deps.parse(mail.raw),
   ]);
   const attachmentShas = outcome.ok ? await storingAsync(deps, () => storeAttachments(deps, outcome.mail)) : [];
@@ -327,7 +327,7 @@ function createCase(
 }
 
 function storeAttachments(deps: IntakeDeps, mail: ParsedMail): Promise<Array<string | null>> {
-  return Promise.all(mail.attachments.map((a) => (a.content ? deps.attachmentStore.putAsync(a.content) : null)));
+  return Promise.all(mail.attachments.map((a) => (a.content ? deps.attachmentStore.put(a.content) : null)));
 }
 
 function recordEvents(

@@ -20,10 +20,42 @@ export function wantedNotifications(
   cal: WorkingCalendar,
   policy: NotificationPolicy,
 ): PlannedNotification[] {
+  const notQueued = notQueuedYet(db);
+  return openDeadlineStates(db).flatMap((s) => planNotificationsRemembered(s, cal, policy).filter(notQueued));
+}
+
+/** A filter: notifications whose mail is not in the outbox yet (a fired job queues it there). */
+function notQueuedYet(db: Database): (n: PlannedNotification) => boolean {
   const queued = db.prepare(`SELECT 1 FROM outbox WHERE idempotency_key = ?`).pluck();
-  return openDeadlineStates(db)
-    .flatMap((s) => planNotificationsRemembered(s, cal, policy))
-    .filter((n) => queued.get(n.key) === undefined);
+  return (n) => queued.get(n.key) === undefined;
+}
+
+/** One case's number and the notifications it still needs; null for an unknown case. */
+function wantedForCase(
+  db: Database,
+  cal: WorkingCalendar,
+  policy: NotificationPolicy,
+  caseId: number,
+): { caseNumber: string; wanted: PlannedNotification[] } | null {
+  const state = deadlineStateOf(db, caseId);
+  if (!state) return null;
+  return {
+    caseNumber: state.caseNumber,
+    wanted: planNotificationsRemembered(state, cal, policy).filter(notQueuedYet(db)),
+  };
+}
+
+/** Schedules each notification as a delayed job (its key is the job id: scheduling one that exists is harmless). */
+async function scheduleAll(
+  jobs: Pick<DeadlineJobs, 'schedule'>,
+  wanted: PlannedNotification[],
+  now: Date,
+): Promise<void> {
+  for (const n of wanted)
+    await jobs.schedule(
+      { key: n.key, caseId: n.caseId, milestone: n.milestone, kind: n.kind },
+      n.fireAt.getTime() - now.getTime(),
+    );
 }
 
 /** Schedules the notifications of one case (just registered, say), without a full pass. */
@@ -35,16 +67,10 @@ export async function scheduleCase(
   caseId: number,
   now: Date,
 ): Promise<number> {
-  const state = deadlineStateOf(db, caseId);
-  if (!state) return 0;
-  const queued = db.prepare(`SELECT 1 FROM outbox WHERE idempotency_key = ?`).pluck();
-  const wanted = planNotificationsRemembered(state, cal, policy).filter((n) => queued.get(n.key) === undefined);
-  for (const n of wanted)
-    await jobs.schedule(
-      { key: n.key, caseId: n.caseId, milestone: n.milestone, kind: n.kind },
-      n.fireAt.getTime() - now.getTime(),
-    );
-  return wanted.length;
+  const plan = wantedForCase(db, cal, policy, caseId);
+  if (!plan) return 0;
+  await scheduleAll(jobs, plan.wanted, now);
+  return plan.wanted.length;
 }
 
 /**
@@ -80,16 +106,9 @@ export async function reconcileDeadlines(
       moved++;
     } else pending.set(job.id, job.runAtMs);
   }
-  let scheduled = 0;
-  for (const n of wanted) {
-    if (pending.has(n.key)) continue;
-    await jobs.schedule(
-      { key: n.key, caseId: n.caseId, milestone: n.milestone, kind: n.kind },
-      n.fireAt.getTime() - now.getTime(),
-    );
-    scheduled++;
-  }
-  return { scheduled, removed, moved };
+  const missing = wanted.filter((n) => !pending.has(n.key));
+  await scheduleAll(jobs, missing, now);
+  return { scheduled: missing.length, removed, moved };
 }
 
 /**
@@ -105,21 +124,15 @@ export async function refreshCaseJobs(
   caseId: number,
   now: Date,
 ): Promise<{ scheduled: number; removed: number }> {
-  const number = db.prepare(`SELECT number FROM cases WHERE id = ?`).pluck().get(caseId) as string | undefined;
-  if (!number) return { scheduled: 0, removed: 0 };
-  const state = deadlineStateOf(db, caseId);
-  const queued = db.prepare(`SELECT 1 FROM outbox WHERE idempotency_key = ?`).pluck();
-  const wanted = new Set(
-    (state ? planNotificationsRemembered(state, cal, policy) : [])
-      .filter((n) => queued.get(n.key) === undefined)
-      .map((n) => n.key),
-  );
+  const plan = wantedForCase(db, cal, policy, caseId);
+  if (!plan) return { scheduled: 0, removed: 0 };
+  const wanted = new Set(plan.wanted.map((n) => n.key));
   let removed = 0;
   for (const job of await jobs.pendingJobs()) {
-    if (!job.id.startsWith(`${number}.`) || wanted.has(job.id)) continue;
+    if (!job.id.startsWith(`${plan.caseNumber}.`) || wanted.has(job.id)) continue;
     await jobs.remove(job.id);
     removed++;
   }
-  const scheduled = await scheduleCase(db, jobs, cal, policy, caseId, now);
-  return { scheduled, removed };
+  await scheduleAll(jobs, plan.wanted, now);
+  return { scheduled: plan.wanted.length, removed };
 }

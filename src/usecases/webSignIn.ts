@@ -14,7 +14,6 @@ export interface SignInSettings {
   /** Where the workspace is reached; the mailed link starts with it. */
   baseUrl: string;
   linkMinutes: number;
-  sessionHours: number;
   /** Sign-in links mailed per address in 15 minutes, at most. */
   maxLinksPer15Minutes: number;
 }
@@ -45,8 +44,9 @@ export function requestSignInLink(
 ): LinkRequest {
   const email = address.trim().toLowerCase();
   const member = staff.find((m) => m.email === email);
-  if (!member) return { result: 'unknown-address' };
+  // No mail first: the answer must not depend on whether the address is a staff member's.
   if (!outgoing) return { result: 'no-mail' };
+  if (!member) return { result: 'unknown-address' };
   return db
     .transaction((): LinkRequest => {
       const since = new Date(now.getTime() - 15 * 60_000).toISOString();

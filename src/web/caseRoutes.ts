@@ -17,6 +17,7 @@ import { assignHandler, recordContact, recordDiscussion, recordFeedback } from '
 import { SETTABLE_FIELDS, setCaseFields, type SettableField } from '../usecases/setCaseFields.js';
 import { format, STRINGS, type WebLocale } from './i18n.js';
 import { sanitiseMailHtml } from './mailHtml.js';
+import { shortDateTime } from './views.js';
 import { localiseError } from './errors.js';
 import type { WebContext } from './server.js';
 
@@ -36,11 +37,7 @@ function formInstant(value: string | undefined, zone: string, what: string): Dat
 
 /** An event's value as a person reads it: times in the configured zone, lists as lists. */
 function shown(v: unknown, zone: string, locale: WebLocale): string {
-  if (typeof v === 'string') {
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return v;
-    const d = DateTime.fromISO(v, { zone });
-    return d.isValid ? d.setLocale(locale).toFormat('ccc d LLL yyyy HH:mm') : v;
-  }
+  if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) ? shortDateTime(v, zone, locale) : v;
   if (Array.isArray(v)) return v.map((x) => shown(x, zone, locale)).join(', ');
   return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 }

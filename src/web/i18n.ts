@@ -21,6 +21,8 @@ const nl = {
   confirmSignInIntro: 'Klik op de knop om u aan te melden. De link werkt daarna niet meer.',
   linkInvalid: 'Deze aanmeldlink is verlopen of al gebruikt. Vraag een nieuwe aan.',
   requestNew: 'Nieuwe link aanvragen',
+  noMail:
+    'Aanmelden kan nu niet: Klachtenbus kan geen e-mail versturen (smtp.url of redis.url ontbreekt). Meld dit aan de beheerder.',
   signedOut: 'U bent afgemeld.',
   overdue: 'Termijn verstreken',
   dueToday: 'Vandaag',
@@ -192,6 +194,8 @@ const en: typeof nl = {
   confirmSignInIntro: 'Click the button to sign in. The link will not work again afterwards.',
   linkInvalid: 'This sign-in link has expired or has been used. Ask for a new one.',
   requestNew: 'Ask for a new link',
+  noMail:
+    'Signing in is not possible now: Klachtenbus cannot send mail (smtp.url or redis.url is missing). Tell the administrator.',
   signedOut: 'You are signed out.',
   overdue: 'Overdue',
   dueToday: 'Today',

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { registerCsv } from '../adapters/export/registerCsv.js';
@@ -8,7 +10,7 @@ import { computeReport, parsePeriod } from '../domain/report.js';
 import { KlachtenbusError } from '../errors.js';
 import { registerRows } from '../usecases/registerRows.js';
 import { STRINGS } from './i18n.js';
-import { withTempFile, type WebContext } from './server.js';
+import type { WebContext } from './server.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -89,4 +91,14 @@ export function registerReportRoutes(app: FastifyInstance, ctx: WebContext): voi
     });
     return reply.type(XLSX).header('Content-Disposition', `attachment; filename="${name}.xlsx"`).send(bytes);
   });
+}
+
+/** A temp dir for a download being written, removed afterwards. */
+async function withTempFile<T>(name: string, fn: (file: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kb-web-'));
+  try {
+    return await fn(path.join(dir, name));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

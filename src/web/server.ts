@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -228,7 +225,6 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       {
         baseUrl: deps.baseUrl,
         linkMinutes: config.web.loginLinkMinutes,
-        sessionHours: config.web.sessionHours,
         maxLinksPer15Minutes: config.web.loginRequestsPer15Minutes,
       },
       address,
@@ -240,6 +236,8 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
       `sign-in link requested: ${r.result}`,
     );
     if (r.result === 'sent') deps.dispatch([r.outboxId]);
+    if (r.result === 'no-mail')
+      return ctx.page(req, reply, 'login', { preCsrf: preCsrf(req, reply), next, canMail: false, email: address }, 503);
     // The same answer whether or not the address is a staff member's, and whether or not that
     // address is over its limit (a different answer there would tell who is on the staff).
     return ctx.page(req, reply, 'message', {
@@ -332,14 +330,4 @@ export async function startWebServer(deps: WebDeps): Promise<{ url: string; clos
   // Port 0 (any free port) and no web.baseUrl: sign-in links point to where we listen.
   if (!deps.config.web.baseUrl && deps.config.web.port === 0) deps.baseUrl = url;
   return { url, close: () => app.close() };
-}
-
-/** A temp dir for a download being written, removed afterwards. */
-export async function withTempFile<T>(name: string, fn: (file: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kb-web-'));
-  try {
-    return await fn(path.join(dir, name));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }

@@ -23,6 +23,12 @@ export interface Views {
 
 const sha = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
+/** `di 24 nov 2026 10:00`: an ISO time as the pages show it, in `zone`; not a time: as given. */
+export function shortDateTime(iso: string, zone: string, locale: WebLocale): string {
+  const d = DateTime.fromISO(iso, { zone });
+  return d.isValid ? d.setLocale(locale).toFormat('ccc d LLL yyyy HH:mm') : iso;
+}
+
 export function loadViews(dir: string, timezone: string): Views {
   const hb = Handlebars.create();
   const css = readFileSync(path.join(dir, 'app.css'), 'utf8');
@@ -32,21 +38,14 @@ export function loadViews(dir: string, timezone: string): Views {
     hb.registerPartial(path.basename(f, '.hbs'), readFileSync(path.join(partials, f), 'utf8'));
   const localeOf = (options: Handlebars.HelperOptions): WebLocale =>
     (options.data?.root?.locale as WebLocale) === 'en' ? 'en' : 'nl';
-  const when = (iso: unknown, fmt: string, options: Handlebars.HelperOptions) => {
-    if (typeof iso !== 'string' || !iso) return '';
-    const d = DateTime.fromISO(iso, { zone: timezone });
-    return d.isValid ? d.setLocale(localeOf(options)).toFormat(fmt) : iso;
-  };
   hb.registerHelper({
     eq: (a: unknown, b: unknown) => a === b,
-    or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
-    not: (a: unknown) => !a,
     /** `{{fmt s.casesFound count=12}}` */
     fmt: (text: unknown, options: Handlebars.HelperOptions) =>
       format(String(text ?? ''), options.hash as Record<string, string | number>),
     /** `di 24 nov. 2026 10:00` in the configured timezone. */
-    dt: (iso: unknown, options: Handlebars.HelperOptions) => when(iso, 'ccc d LLL yyyy HH:mm', options),
-    date: (iso: unknown, options: Handlebars.HelperOptions) => when(iso, 'd LLL yyyy', options),
+    dt: (iso: unknown, options: Handlebars.HelperOptions) =>
+      typeof iso === 'string' && iso ? shortDateTime(iso, timezone, localeOf(options)) : '',
     /** The value for an `<input type="datetime-local">`. */
     localInput: (iso: unknown) => {
       if (typeof iso !== 'string' || !iso) return '';
@@ -59,7 +58,6 @@ export function loadViews(dir: string, timezone: string): Views {
       table && typeof table === 'object' && typeof key === 'string'
         ? ((table as Record<string, unknown>)[key] ?? key)
         : (key ?? ''),
-    json: (v: unknown) => JSON.stringify(v),
   });
   const compile = (file: string) => hb.compile(readFileSync(file, 'utf8'), { strict: false, noEscape: false });
   const layout = compile(path.join(dir, 'layout.hbs'));

@@ -1,4 +1,4 @@
-import { listOutbox } from '../../src/adapters/sqlite/outbox.js';
+import { claimForSending, listOutbox, markSent } from '../../src/adapters/sqlite/outbox.js';
 import { acknowledgementBlocker } from '../../src/domain/recipients.js';
 import { intakeMessage } from '../../src/usecases/intakeMessage.js';
 import { registerCase } from '../../src/usecases/registerCase.js';
@@ -171,5 +171,21 @@ describe('registerCase (by phone or at the desk)', () => {
         receivedAt: new Date('2027-01-01T00:00:00Z'),
       }),
     ).toThrow('future');
+  });
+});
+
+describe('marking a mail sent', () => {
+  test('is recorded, and leaves the connection fully durable (synchronous=FULL) for the next commit', async () => {
+    const h = withOutgoing();
+    await intakeMessage(h.deps, {
+      raw: mail({ from: 'a@klant.test', subject: 'x', messageId: 's1@k.test' }),
+      source: 'file',
+    });
+    const [ack] = listOutbox(h.db, {});
+    expect(h.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(claimForSending(h.db, ack!.id, '2026-11-24T09:00:01.000Z')).toBe(true);
+    markSent(h.db, ack!.id, '250 OK', '2026-11-24T09:00:02.000Z');
+    expect(listOutbox(h.db, {})[0]).toMatchObject({ status: 'sent', smtpResponse: '250 OK' });
+    expect(h.db.pragma('synchronous', { simple: true })).toBe(2);
   });
 });

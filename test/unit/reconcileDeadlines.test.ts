@@ -1,6 +1,7 @@
 import { setCaseStatus } from '../../src/adapters/sqlite/cases.js';
 import { DEFAULT_POLICY } from '../../src/domain/notifications.js';
-import { reconcileDeadlines, type DeadlineJobs } from '../../src/usecases/reconcileDeadlines.js';
+import { reconcileDeadlines, refreshCaseJobs, type DeadlineJobs } from '../../src/usecases/reconcileDeadlines.js';
+import { recordContact } from '../../src/usecases/recordMilestone.js';
 import { registerCase } from '../../src/usecases/registerCase.js';
 import { intakeHarness, PROCEDURE } from '../support/intakeHarness.js';
 
@@ -77,5 +78,29 @@ describe('recomputeDeadlines', () => {
       { c: '2026-11-26T09:00:00.000Z', f: '2026-12-08T09:00:00.000Z' }, // contact recorded: unchanged
     ]);
     expect(h.db.prepare(`SELECT COUNT(*) FROM events WHERE type = 'case.deadlines-recomputed'`).pluck().get()).toBe(2);
+  });
+});
+
+describe('refreshCaseJobs', () => {
+  const now = new Date('2026-11-24T09:00:00Z');
+
+  test('refreshing one case after a milestone removes its stale jobs at once and leaves other cases alone', async () => {
+    const h = intakeHarness({}, now);
+    registerCase(h.deps, { email: 'a@k.test', name: 'A', description: 'x', by: 'Jan', acknowledge: false });
+    registerCase(h.deps, { email: 'b@k.test', name: 'B', description: 'y', by: 'Jan', acknowledge: false });
+    const jobs = new FakeJobs(() => now.getTime());
+    await reconcileDeadlines(h.db, jobs, PROCEDURE.calendar, DEFAULT_POLICY, now, now.getTime());
+    expect(jobs.jobs.size).toBe(12);
+    recordContact(h.db, 'KL-2026-0001', 'Jan', null, now);
+    const r = await refreshCaseJobs(h.db, jobs, PROCEDURE.calendar, DEFAULT_POLICY, 1, now);
+    expect(r).toEqual({ scheduled: 3, removed: 3 }); // the feedback jobs stay (scheduling them again is a no-op)
+    const ids = [...jobs.jobs.keys()];
+    expect(ids.filter((k) => k.startsWith('KL-2026-0001.contact.'))).toEqual([]);
+    expect(ids.filter((k) => k.startsWith('KL-2026-0001.feedback.'))).toHaveLength(3);
+    expect(ids.filter((k) => k.startsWith('KL-2026-0002.'))).toHaveLength(6);
+    expect(await refreshCaseJobs(h.db, jobs, PROCEDURE.calendar, DEFAULT_POLICY, 99, now)).toEqual({
+      scheduled: 0,
+      removed: 0,
+    });
   });
 });

@@ -8,7 +8,11 @@ class FakeMailbox implements MailboxPort {
   messages: Array<{ uid: number; source: Buffer }> = [];
   processed: number[] = [];
   fetches: number[][] = [];
+  /** What happened, in order: `fetch 1,2`, `mark 1,2` (and the test adds `commit N`). */
+  log: string[] = [];
   failMarkOnce = false;
+  /** A FETCH of a batch starting with this UID fails (the connection drops). */
+  failFetchAt: number | null = null;
   private nextUid = 1;
 
   deliver(source: Buffer): number {
@@ -24,6 +28,9 @@ class FakeMailbox implements MailboxPort {
   }
   async fetchSources(uids: number[]) {
     this.fetches.push(uids);
+    this.log.push(`fetch ${uids.join(',')}`);
+    await new Promise((r) => setImmediate(r)); // an answer comes later, as from a server
+    if (uids[0] === this.failFetchAt) throw new Error('connection lost during FETCH');
     return this.messages.filter((m) => uids.includes(m.uid)).map((m) => ({ ...m, internalDate: null }));
   }
   async markProcessed(uids: number[]): Promise<void> {
@@ -31,6 +38,7 @@ class FakeMailbox implements MailboxPort {
       this.failMarkOnce = false;
       throw new Error('connection lost');
     }
+    this.log.push(`mark ${uids.join(',')}`);
     this.processed.push(...uids);
     this.messages = this.messages.filter((m) => !uids.includes(m.uid));
   }
@@ -82,5 +90,45 @@ describe('syncMailbox', () => {
     expect(report).toMatchObject({ seen: 2, committed: 2, created: 0 });
     expect(h.count('SELECT COUNT(*) FROM cases')).toBe(2);
     expect(h.count('SELECT COUNT(*) FROM messages')).toBe(2);
+  });
+
+  test('the next batch is fetched while this one commits; a batch is marked only after all its commits', async () => {
+    const h = intakeHarness();
+    const box = new FakeMailbox();
+    for (let i = 1; i <= 5; i++) box.deliver(complaint(i));
+    await syncMailbox(h.db, h.deps, box, {
+      full: true,
+      batchSize: 2,
+      onCommitted: (_r, uid) => box.log.push(`commit ${uid}`),
+    });
+    expect(box.log).toEqual([
+      'fetch 1,2',
+      'fetch 3,4',
+      'commit 1',
+      'commit 2',
+      'mark 1,2',
+      'fetch 5',
+      'commit 3',
+      'commit 4',
+      'mark 3,4',
+      'commit 5',
+      'mark 5',
+    ]);
+  });
+
+  test('a FETCH failing for the next batch: this batch is still committed and marked, then the pass fails', async () => {
+    const h = intakeHarness();
+    const box = new FakeMailbox();
+    for (let i = 1; i <= 4; i++) box.deliver(complaint(i));
+    box.failFetchAt = 3;
+    await expect(syncMailbox(h.db, h.deps, box, { full: true, batchSize: 2 })).rejects.toThrow(
+      'connection lost during FETCH',
+    );
+    expect(box.processed).toEqual([1, 2]);
+    expect(h.count('SELECT COUNT(*) FROM cases')).toBe(2);
+    box.failFetchAt = null;
+    await syncMailbox(h.db, h.deps, box, { full: true, batchSize: 2 });
+    expect(box.processed).toEqual([1, 2, 3, 4]);
+    expect(h.count('SELECT COUNT(*) FROM cases')).toBe(4);
   });
 });

@@ -22,7 +22,7 @@ const STAFF = [
   { name: 'Debby Kooiman', email: 'debby@studijob.test', role: 'manager' },
 ];
 
-function setup(startAt = '2026-11-30T09:00:00Z') {
+function setup(startAt = '2026-11-30T09:00:00Z', opts: { noMail?: boolean } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kb-web-'));
   const file = path.join(dir, 'config.yaml');
   writeFileSync(
@@ -63,7 +63,7 @@ function setup(startAt = '2026-11-30T09:00:00Z') {
     db,
     now: clock,
     log: createLogger({ level: process.env.WEB_TEST_LOG ?? 'silent' }),
-    outgoing: out,
+    outgoing: opts.noMail ? undefined : out,
     dispatch: (ids) => dispatched.push(...ids),
     refreshCase: async (id) => {
       refreshed.push(id);
@@ -282,6 +282,19 @@ describe('web workspace (in-process)', () => {
     ).toBe(200);
   });
 
+  test('without a way to send mail the sign-in page says so, for every address alike', async () => {
+    const t = setup(undefined, { noMail: true });
+    const b = await browser(t.app);
+    const login = await b.get('/login');
+    expect(login.body).toContain('Klachtenbus kan geen e-mail versturen');
+    const staff = await b.post('/login', { _csrf: hidden(login.body, '_csrf'), email: 'anna@studijob.test' });
+    const stranger = await b.post('/login', { _csrf: hidden(login.body, '_csrf'), email: 'nobody@studijob.test' });
+    expect(staff.statusCode).toBe(503);
+    expect(stranger.statusCode).toBe(503);
+    expect(staff.body.replace('anna@studijob.test', 'X')).toBe(stranger.body.replace('nobody@studijob.test', 'X'));
+    expect(t.db.prepare(`SELECT COUNT(*) FROM login_links`).pluck().get()).toBe(0);
+  });
+
   test('one client asking too often is refused (429), whatever the addresses', async () => {
     const t = setup();
     const b = await browser(t.app);
@@ -420,6 +433,14 @@ describe('web workspace (in-process)', () => {
     expect(search.body).not.toContain(`>${a.caseNumber}<`);
     const text = await b.get('/cases?q=week+46&status=all');
     expect(text.body).toContain(a.caseNumber!);
+    // Tuesday 1 December 09:00: the second case's contact is due at 10:00 today.
+    t.setNow('2026-12-01T08:00:00Z');
+    expect((await b.get('/cases')).statusCode).toBe(303); // the session of four days ago has expired
+    await signIn(b, t.db, 'debby@studijob.test');
+    const today = await b.get('/cases?today=1');
+    expect(today.body).toMatch(/1 vandaag te doen/);
+    expect(today.body).toContain(`>${c.caseNumber}<`);
+    expect(today.body).not.toContain(`>${a.caseNumber}<`);
   });
 
   test('signing out ends the session', async () => {
