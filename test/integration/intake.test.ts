@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { appendMail, listMessages, newMailbox, waitFor } from '../support/mailstack.js';
+import { appendMail, connectImap, listMessages, newMailbox, waitFor } from '../support/mailstack.js';
 import { mail } from '../support/intakeHarness.js';
 import { cliJson, WorkerProcess, writeTestConfig, type CaseJson, type MailJson } from '../support/worker.js';
 
@@ -195,6 +195,25 @@ describe('intake from a real IMAP mailbox', () => {
     await again.waitIdle();
     expect(mails(config)).toHaveLength(2);
     expect(cases(config)).toHaveLength(2);
+  });
+
+  test('a MOVE the server refuses is not taken as done: the mail is moved on a later pass', async () => {
+    const box = await newMailbox('refused');
+    const config = writeTestConfig(box.imapUrl);
+    const worker = startWorker(config);
+    await worker.waitIdle();
+    // The Processed folder disappears (another client deleted it): the next MOVE is refused (TRYCREATE).
+    const client = await connectImap(box);
+    await client.mailboxDelete('Processed');
+    await client.logout();
+    await appendMail(box, mail({ from: 'h@klant.test', subject: 'Weigering', messageId: 'refused@klant.test' }));
+    await waitFor(() => worker.logs.some((l) => String(l.err ?? '').includes('refused to move')), {
+      timeoutMs: 15000,
+      message: 'the refused MOVE reported',
+    });
+    await waitFor(() => inboxEmpty(box), { timeoutMs: 15000, message: 'INBOX emptied on a later pass' });
+    expect(await listMessages(box, 'Processed')).toHaveLength(1);
+    expect(cases(config)).toHaveLength(1);
   });
 
   test('two workers racing over one mailbox and one database create each case once', async () => {

@@ -90,11 +90,19 @@ export class ImapMailbox implements MailboxPort {
     return out;
   }
 
+  /**
+   * Flags (and moves) committed mail. imapflow answers a refused STORE or MOVE with `false`
+   * instead of an error; taken as done, the mail would stay in the INBOX for good (it is never
+   * fetched again). So a refusal throws: the UIDs stay pending and the next pass tries again.
+   */
   async markProcessed(uids: number[]): Promise<void> {
     if (this.settings.afterIngest === 'none' || uids.length === 0) return;
-    await this.client.messageFlagsAdd(uids, [this.settings.processedFlag], { uid: true });
+    const flagged = await this.client.messageFlagsAdd(uids, [this.settings.processedFlag], { uid: true });
+    if (flagged === false) throw new Error(`the server refused to flag UIDs ${uids.join(',')}`);
     if (this.settings.afterIngest === 'move') {
-      await this.client.messageMove(uids, this.settings.processedFolder, { uid: true });
+      const moved = await this.client.messageMove(uids, this.settings.processedFolder, { uid: true });
+      if (moved === false)
+        throw new Error(`the server refused to move UIDs ${uids.join(',')} to ${this.settings.processedFolder}`);
     }
   }
 }
