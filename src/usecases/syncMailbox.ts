@@ -18,8 +18,8 @@ export interface MailboxPort {
   searchUids(above?: number): Promise<number[]>;
   /** Full sources of the given UIDs, in one FETCH (collected, not acted on inside the loop). */
   fetchSources(uids: number[]): Promise<Array<{ uid: number; source: Buffer; internalDate: Date | null }>>;
-  /** Tells the server the mails are committed: flag and move (or flag only, or nothing). */
-  markProcessed(uids: number[]): Promise<void>;
+  /** Tells the server the mails are committed: flag and move (or flag only, or nothing). False when the server refused. */
+  markProcessed(uids: number[]): Promise<boolean>;
 }
 
 export interface SyncOptions {
@@ -35,6 +35,8 @@ export interface SyncReport {
   committed: number;
   created: number;
   markedProcessed: number;
+  /** Committed mails the server refused to move: still pending, tried again on the next pass. */
+  markRefused: number;
 }
 
 /**
@@ -58,14 +60,14 @@ export async function syncMailbox(
     lastUid = 0;
     full = true;
   }
-  const report: SyncReport = { seen: 0, committed: 0, created: 0, markedProcessed: 0 };
+  const report: SyncReport = { seen: 0, committed: 0, created: 0, markedProcessed: 0, markRefused: 0 };
 
   const present = await box.searchUids(full ? undefined : lastUid);
   report.seen = present.length;
   const presentSet = new Set(present);
   // Committed earlier but never confirmed on the server (crash between commit and move).
   const pending = pendingDoneUids(db, box.key, uidvalidity).filter((u) => presentSet.has(u));
-  if (pending.length > 0) report.markedProcessed += await markDone(db, box, uidvalidity, pending);
+  if (pending.length > 0) await markDone(db, box, uidvalidity, pending, report);
 
   const known = knownUids(db, box.key, uidvalidity, present);
   const todo = present.filter((u) => !known.has(u)).sort((a, b) => a - b);
@@ -105,7 +107,7 @@ export async function syncMailbox(
       if (result.created) report.created++;
       opts.onCommitted?.(result, uid);
     });
-    report.markedProcessed += await markDone(db, box, uidvalidity, committed);
+    await markDone(db, box, uidvalidity, committed, report);
     lastUid = Math.max(lastUid, ...committed);
   }
   const maxPresent = present.length > 0 ? Math.max(...present) : 0;
@@ -115,9 +117,19 @@ export async function syncMailbox(
   return report;
 }
 
-async function markDone(db: Database, box: MailboxPort, uidvalidity: string, uids: number[]): Promise<number> {
-  if (uids.length === 0) return 0;
-  await box.markProcessed(uids);
+async function markDone(
+  db: Database,
+  box: MailboxPort,
+  uidvalidity: string,
+  uids: number[],
+  report: SyncReport,
+): Promise<void> {
+  if (uids.length === 0) return;
+  // Refused: the UIDs stay pending (committed, not done), and intake of the rest goes on.
+  if (!(await box.markProcessed(uids))) {
+    report.markRefused += uids.length;
+    return;
+  }
   markUidsDone(db, box.key, uidvalidity, uids);
-  return uids.length;
+  report.markedProcessed += uids.length;
 }

@@ -33,7 +33,14 @@ class FakeMailbox implements MailboxPort {
     if (uids[0] === this.failFetchAt) throw new Error('connection lost during FETCH');
     return this.messages.filter((m) => uids.includes(m.uid)).map((m) => ({ ...m, internalDate: null }));
   }
-  async markProcessed(uids: number[]): Promise<void> {
+  /** The server refuses the next N moves (answers NO, as imapflow reports: false). */
+  refuseMoves = 0;
+  async markProcessed(uids: number[]): Promise<boolean> {
+    if (this.refuseMoves > 0) {
+      this.refuseMoves--;
+      this.log.push(`refused ${uids.join(',')}`);
+      return false;
+    }
     if (this.failMarkOnce) {
       this.failMarkOnce = false;
       throw new Error('connection lost');
@@ -41,6 +48,7 @@ class FakeMailbox implements MailboxPort {
     this.log.push(`mark ${uids.join(',')}`);
     this.processed.push(...uids);
     this.messages = this.messages.filter((m) => !uids.includes(m.uid));
+    return true;
   }
 }
 
@@ -52,11 +60,11 @@ describe('syncMailbox', () => {
     const box = new FakeMailbox();
     for (let i = 1; i <= 5; i++) box.deliver(complaint(i));
     const first = await syncMailbox(h.db, h.deps, box, { full: true, batchSize: 2 });
-    expect(first).toEqual({ seen: 5, committed: 5, created: 5, markedProcessed: 5 });
+    expect(first).toEqual({ seen: 5, committed: 5, created: 5, markedProcessed: 5, markRefused: 0 });
     expect(box.fetches).toEqual([[1, 2], [3, 4], [5]]);
     expect(box.messages).toHaveLength(0);
     const second = await syncMailbox(h.db, h.deps, box, { full: true, batchSize: 2 });
-    expect(second).toEqual({ seen: 0, committed: 0, created: 0, markedProcessed: 0 });
+    expect(second).toEqual({ seen: 0, committed: 0, created: 0, markedProcessed: 0, markRefused: 0 });
     expect(h.count('SELECT COUNT(*) FROM cases')).toBe(5);
   });
 
@@ -79,7 +87,7 @@ describe('syncMailbox', () => {
     const h = intakeHarness();
     const box = new FakeMailbox();
     box.deliver(complaint(1));
-    box.markProcessed = async () => undefined; // leave mail in place (afterIngest: none)
+    box.markProcessed = async () => true; // leave mail in place (afterIngest: none)
     await syncMailbox(h.db, h.deps, box, { full: true, batchSize: 10 });
     box.deliver(complaint(2));
     await syncMailbox(h.db, h.deps, box, { full: false, batchSize: 10 });
@@ -129,6 +137,20 @@ describe('syncMailbox', () => {
     box.failFetchAt = null;
     await syncMailbox(h.db, h.deps, box, { full: true, batchSize: 2 });
     expect(box.processed).toEqual([1, 2, 3, 4]);
+    expect(h.count('SELECT COUNT(*) FROM cases')).toBe(4);
+  });
+
+  test('a refused move is not taken as done: the rest goes on, and the next pass moves it', async () => {
+    const h = intakeHarness();
+    const box = new FakeMailbox();
+    for (let i = 1; i <= 4; i++) box.deliver(complaint(i));
+    box.refuseMoves = 1;
+    const first = await syncMailbox(h.db, h.deps, box, { full: true, batchSize: 2 });
+    expect(first).toMatchObject({ committed: 4, markedProcessed: 2, markRefused: 2 });
+    expect(box.messages.map((m) => m.uid)).toEqual([1, 2]); // still in the INBOX
+    const second = await syncMailbox(h.db, h.deps, box, { full: true, batchSize: 2 });
+    expect(second).toMatchObject({ committed: 0, markedProcessed: 2, markRefused: 0 });
+    expect(box.messages).toEqual([]);
     expect(h.count('SELECT COUNT(*) FROM cases')).toBe(4);
   });
 });

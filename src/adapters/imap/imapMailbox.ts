@@ -53,17 +53,18 @@ export class ImapMailbox implements MailboxPort {
 
   /** Selects the mailbox and creates the processed folder when missing. */
   async open(): Promise<void> {
-    if (this.settings.afterIngest === 'move') {
-      const folders = await this.client.list();
-      if (!folders.some((f) => f.path === this.settings.processedFolder)) {
-        await this.client.mailboxCreate(this.settings.processedFolder).catch((err: unknown) => {
-          // Another worker may have created it meanwhile; only fail when it is still missing.
-          if (!/ALREADYEXISTS|already exists/i.test(String((err as { responseText?: string }).responseText ?? err)))
-            throw err;
-        });
-      }
-    }
+    if (this.settings.afterIngest === 'move') await this.ensureProcessedFolder();
     await this.client.mailboxOpen(this.target.mailbox);
+  }
+
+  private async ensureProcessedFolder(): Promise<void> {
+    const folders = await this.client.list();
+    if (folders.some((f) => f.path === this.settings.processedFolder)) return;
+    await this.client.mailboxCreate(this.settings.processedFolder).catch((err: unknown) => {
+      // Another worker may have created it meanwhile; only fail when it is still missing.
+      if (!/ALREADYEXISTS|already exists/i.test(String((err as { responseText?: string }).responseText ?? err)))
+        throw err;
+    });
   }
 
   uidValidity(): string {
@@ -91,18 +92,18 @@ export class ImapMailbox implements MailboxPort {
   }
 
   /**
-   * Flags (and moves) committed mail. imapflow answers a refused STORE or MOVE with `false`
-   * instead of an error; taken as done, the mail would stay in the INBOX for good (it is never
-   * fetched again). So a refusal throws: the UIDs stay pending and the next pass tries again.
+   * Flags (and moves) committed mail; false when the server refused the MOVE. imapflow answers a
+   * refused command with `false`, not an error: taken as done, the mail would stay in the INBOX
+   * for good. A MOVE refused because the folder went missing (TRYCREATE) is tried once more after
+   * creating it. The flag is best effort, as before: some servers take no custom keywords.
    */
-  async markProcessed(uids: number[]): Promise<void> {
-    if (this.settings.afterIngest === 'none' || uids.length === 0) return;
-    const flagged = await this.client.messageFlagsAdd(uids, [this.settings.processedFlag], { uid: true });
-    if (flagged === false) throw new Error(`the server refused to flag UIDs ${uids.join(',')}`);
-    if (this.settings.afterIngest === 'move') {
-      const moved = await this.client.messageMove(uids, this.settings.processedFolder, { uid: true });
-      if (moved === false)
-        throw new Error(`the server refused to move UIDs ${uids.join(',')} to ${this.settings.processedFolder}`);
-    }
+  async markProcessed(uids: number[]): Promise<boolean> {
+    if (this.settings.afterIngest === 'none' || uids.length === 0) return true;
+    await this.client.messageFlagsAdd(uids, [this.settings.processedFlag], { uid: true });
+    if (this.settings.afterIngest !== 'move') return true;
+    const move = () => this.client.messageMove(uids, this.settings.processedFolder, { uid: true });
+    if ((await move()) !== false) return true;
+    await this.ensureProcessedFolder();
+    return (await move()) !== false;
   }
 }
